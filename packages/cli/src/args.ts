@@ -1,0 +1,39 @@
+/**
+ * Flag parsing on top of node:util's parseArgs: strict (unknown flags are errors), and numbers parsed
+ * so an error names the flag and shows what was typed (`--budget: expected a number, got "1e17x"`).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: true }>>;
+import { CliError } from './cli-error.js';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export function parseFlags<O extends Options>(argv: string[], options: O): Parsed<O> {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+  } catch (error) {
+    throw new CliError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+  }
+}
+
+const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;
+
+/** A number as typed; anything else (including "NaN" and "Infinity") is an error naming the flag. */
+export function numberFlag(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim().replace(/_/g, '');
+  if (!NUMBER.test(text)) throw new CliError(`--${flag}: expected a number, got ${JSON.stringify(raw)}`);
+  return Number(text);
+}
+
+/** A comma-separated list of numbers: `--budget 1e16,1e17`. */
+export function numberListFlag(flag: string, raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  return raw.split(',').map((part) => numberFlag(flag, part)!);
+}
+
+export function requireFlag<T>(flag: string, value: T | undefined, what: string): T {
+  if (value === undefined) throw new CliError(`--${flag} is required: ${what}`);
+  return value;
+}

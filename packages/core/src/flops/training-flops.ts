@@ -1,0 +1,130 @@
+/**
+ * Training FLOP of fine-tuning a model with a method on D tokens.
+ *
+ * `paper` accounting (default) is exactly the authors' (PAPER.md): forward 2N per token, backward
+ * 2N for activation gradients plus 2N for weight gradients, restricted to what each method needs:
+ *
+ *   method   forward          backward (activations)   backward (weights)   total per token
+ *   full     2N               2N                       2N                   6N
+ *   freeze   2N               2N_tr                    2N_tr                2N + 4N_tr
+ *   bias     2N               2N                       2N_tr                4N + 2N_tr
+ *   lora     2(N + N_lora)    2(N + N_lora)            2N_lora              4N + 6N_lora
+ *
+ * Attention scores, the embedding, padding and checkpoint recomputation are not counted.
+ *
+ * `detailed` accounting adds what really runs beyond that (docs/flops.md has the derivations), for a
+ * sequence length T: attention scores QKᵀ and A·V (forward 4·T·d per token per block, backward twice
+ * that in every block the gradient passes through), the embedding gradient (a scatter-add, d per token,
+ * full only) and LoRA's embed_in adapter (forward 2·r·d, weight gradients 4·r·d per token).
+ *
+ * Totals are computed as (per-token total) × D so `paper` totals equal PAPER.md's formulas bit for bit;
+ * the three parts are each exact products too, so their sum may differ from the total in the last ulp.
+ */
+import { z } from 'zod';
+import type { ModelArchitecture } from '../catalog/architecture.js';
+import { parameterCounts } from '../catalog/parameter-counts.js';
+import { type ModelRef, resolveModel } from '../catalog/resolve-model.js';
+import { checkMethod, type FineTuningMethod, trainableParameters } from '../methods/method.js';
+import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
+
+export type FlopAccounting = 'paper' | 'detailed';
+export const FlopAccountingSchema = z.enum(['paper', 'detailed'], expect('"paper" or "detailed"'));
+
+export interface FlopBreakdown {
+  readonly forward: number;
+  readonly backwardActivations: number;
+  readonly backwardWeights: number;
+  readonly total: number;
+}
+
+export interface FlopOptions {
+  /** Default `paper`. */
+  readonly accounting?: FlopAccounting;
+  /** T for the attention-score term of `detailed` accounting. Default 75 (the truncation length). */
+  readonly sequenceLength?: number;
+}
+
+export const DEFAULT_SEQUENCE_LENGTH = 75;
+
+/** Options after validation: what the hot path (the optimizer) passes around. */
+export interface ResolvedFlopOptions {
+  readonly accounting: FlopAccounting;
+  readonly sequenceLength: number;
+}
+
+const FlopOptionsSchema = z
+  .object({
+    accounting: FlopAccountingSchema.default('paper'),
+    sequenceLength: integerAtLeast(1, 'tokens').default(DEFAULT_SEQUENCE_LENGTH),
+  })
+  .strict();
+
+export function resolveFlopOptions(options: unknown, field = 'options'): ResolvedFlopOptions {
+  return validate(FlopOptionsSchema, options ?? {}, field);
+}
+
+/**
+ * FLOP per training token, split by phase, for an already validated model and method. The optimizer
+ * calls this for every candidate, so it validates nothing; public callers use `trainingFlops`.
+ */
+export function perTokenFlops(model: ModelArchitecture, method: FineTuningMethod, options: ResolvedFlopOptions): FlopBreakdown {
+  const N = parameterCounts(model).nonEmbedding;
+  const paper = paperPerToken(model, method, N);
+  if (options.accounting === 'paper') return paper;
+  const extra = detailedExtraPerToken(model, method, options.sequenceLength);
+  const forward = paper.forward + extra.forward;
+  const backwardActivations = paper.backwardActivations + extra.backwardActivations;
+  const backwardWeights = paper.backwardWeights + extra.backwardWeights;
+  return { forward, backwardActivations, backwardWeights, total: forward + backwardActivations + backwardWeights };
+}
+
+function paperPerToken(model: ModelArchitecture, method: FineTuningMethod, N: number): FlopBreakdown {
+  const Ntr = trainableParameters(model, method);
+  switch (method.kind) {
+    case 'full':
+      return { forward: 2 * N, backwardActivations: 2 * N, backwardWeights: 2 * N, total: 6 * N };
+    case 'freeze':
+      return { forward: 2 * N, backwardActivations: 2 * Ntr, backwardWeights: 2 * Ntr, total: 2 * N + 4 * Ntr };
+    case 'bias':
+      return { forward: 2 * N, backwardActivations: 2 * N, backwardWeights: 2 * Ntr, total: 4 * N + 2 * Ntr };
+    case 'lora':
+      return {
+        forward: 2 * (N + Ntr),
+        backwardActivations: 2 * (N + Ntr),
+        backwardWeights: 2 * Ntr,
+        total: 4 * N + 6 * Ntr,
+      };
+  }
+}
+
+function detailedExtraPerToken(model: ModelArchitecture, method: FineTuningMethod, T: number) {
+  const { numLayers: L, hiddenSize: d } = model;
+  // QKᵀ and A·V: each a T×d by d×T (resp. T×T by T×d) product per sequence, i.e. 2·T·d per token.
+  const attentionForwardPerBlock = 4 * T * d;
+  // The gradient reaches every block except the frozen ones; attention has no weights, so its
+  // backward is all activation gradients: two matmuls per forward matmul.
+  const blocksWithGradient = method.kind === 'freeze' ? method.trainableBlocks : L;
+  const forward = L * attentionForwardPerBlock + (method.kind === 'lora' ? 2 * method.rank * d : 0);
+  const backwardActivations = blocksWithGradient * 2 * attentionForwardPerBlock;
+  let backwardWeights = 0;
+  if (method.kind === 'full') backwardWeights = d; // embed_in gradient: scatter-add of one d-row per token
+  if (method.kind === 'lora') backwardWeights = 4 * method.rank * d; // embed_in adapter: dB and dA
+  return { forward, backwardActivations, backwardWeights };
+}
+
+/**
+ * Training FLOP of fine-tuning `model` (a Pythia name or an architecture) with `method` on `tokens`
+ * tokens. Validates every input; throws ValidationError naming the field.
+ */
+export function trainingFlops(model: ModelRef, method: FineTuningMethod, tokens: number, options: FlopOptions = {}): FlopBreakdown {
+  const arch = resolveModel(model);
+  const m = checkMethod(method, arch);
+  const D = validate(positiveNumber('of tokens'), tokens, 'tokens');
+  const perToken = perTokenFlops(arch, m, resolveFlopOptions(options));
+  return {
+    forward: perToken.forward * D,
+    backwardActivations: perToken.backwardActivations * D,
+    backwardWeights: perToken.backwardWeights * D,
+    total: perToken.total * D,
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * Fine-tuning methods as plain data (a discriminated union on `kind`) with zod schemas, and what each
+ * trains, counted exactly as the authors' code counts it (PAPER.md, "FLOP accounting"):
+ *
+ *   full    every parameter                                   N_tr = N
+ *   freeze  first L − k blocks and embed_in frozen, last k     N_tr = k·block + 2d (final LN trainable)
+ *           blocks and the final LayerNorm trainable
+ *   bias    every `bias` tensor, LayerNorm biases included    N_tr = number of bias entries
+ *   lora    rank-r adapters on query_key_value, dense,        N_lora = 16·L·d·r (embed_in adapter
+ *           dense_h_to_4h, dense_4h_to_h (and embed_in)        not counted, as in the paper)
+ *
+ * Not the graph rewrites that apply a method (engine/) and not the FLOP model (flops/).
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors.js';
+import type { ModelArchitecture } from '../catalog/architecture.js';
+import { loraParameterCounts, parameterCounts } from '../catalog/parameter-counts.js';
+import { expect, integerAtLeast, validate } from '../validate.js';
+
+export const FullMethodSchema = z.object({ kind: z.literal('full') });
+export const FreezeMethodSchema = z.object({
+  kind: z.literal('freeze'),
+  /** k: how many of the last blocks train (1..L). */
+  trainableBlocks: integerAtLeast(1, '(trainable blocks)'),
+});
+export const BiasMethodSchema = z.object({ kind: z.literal('bias') });
+export const LoraMethodSchema = z.object({
+  kind: z.literal('lora'),
+  rank: integerAtLeast(1, '(LoRA rank)'),
+  /** LoRA scale numerator; the update is (alpha / rank)·B·A. The authors' default is 8. */
+  alpha: z.number(expect('a positive finite number')).positive().optional(),
+});
+
+export const FineTuningMethodSchema = z.discriminatedUnion(
+  'kind',
+  [FullMethodSchema, FreezeMethodSchema, BiasMethodSchema, LoraMethodSchema],
+  expect('a method with kind "full", "freeze", "bias" or "lora"'),
+);
+
+export type FineTuningMethod = z.infer<typeof FineTuningMethodSchema>;
+export type MethodKind = FineTuningMethod['kind'];
+export const METHOD_KINDS = ['full', 'freeze', 'bias', 'lora'] as const satisfies readonly MethodKind[];
+
+/** The authors' LoRA alpha when none is given. */
+export const DEFAULT_LORA_ALPHA = 8;
+
+/**
+ * Validates a method against a model: the shape by zod, then what only the model can tell
+ * (trainable blocks ≤ L). Errors name `field`.
+ */
+export function checkMethod(method: unknown, model: ModelArchitecture, field = 'method'): FineTuningMethod {
+  const m = validate(FineTuningMethodSchema, method, field);
+  if (m.kind === 'freeze' && m.trainableBlocks > model.numLayers) {
+    throw new ValidationError(`${field}.trainableBlocks`, m.trainableBlocks, `an integer in 1..${model.numLayers} (${model.name} has ${model.numLayers} blocks)`);
+  }
+  return m;
+}
+
+/** N_tr: trainable parameters as the paper's FLOP formulas count them (embedding excluded). */
+export function trainableParameters(model: ModelArchitecture, method: FineTuningMethod): number {
+  const counts = parameterCounts(model);
+  switch (method.kind) {
+    case 'full':
+      return counts.nonEmbedding;
+    case 'freeze':
+      return method.trainableBlocks * counts.perBlock + counts.finalLayerNorm;
+    case 'bias':
+      return counts.biases;
+    case 'lora':
+      return loraParameterCounts(model, method.rank).blocks;
+  }
+}
+
+/** Short human label: `full`, `freeze 3/6`… needs L, so it takes the model. */
+export function describeMethod(method: FineTuningMethod, model?: ModelArchitecture): string {
+  switch (method.kind) {
+    case 'full':
+      return 'full';
+    case 'bias':
+      return 'bias-only';
+    case 'freeze':
+      return model ? `freeze (train last ${method.trainableBlocks}/${model.numLayers})` : `freeze (train last ${method.trainableBlocks})`;
+    case 'lora':
+      return `LoRA r=${method.rank}`;
+  }
+}
