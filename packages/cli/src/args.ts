@@ -11,10 +11,26 @@ export type Options = NonNullable<ParseArgsConfig['options']>;
 
 export function parseFlags<O extends Options>(argv: string[], options: O): Parsed<O> {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: true });
   } catch (error) {
-    throw new CliError((error as Error).message.replace(/\. To specify a positional argument.*$/s, ''));
+    // parseArgs explains itself over several lines; the first says what is wrong.
+    throw new CliError((error as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/s, ''));
   }
+}
+
+/** `--budget -1` → `--budget=-1`, so a negative number reaches validation instead of looking like a flag. */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const next = argv[i + 1];
+    const name = arg.startsWith('--') ? arg.slice(2) : undefined;
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i;

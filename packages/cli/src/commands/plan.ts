@@ -132,6 +132,7 @@ export function recipeTable(recipes: Recipe[]): string {
     table(head, rows, [true, true, true, false, false, true, true, true, true]),
     '',
     `GPU-hours and cost on ${hardwareLabel(first)} at ${dollars(first.budget.hardware.pricePerGpuHour)}/GPU-hour${assumedNote(first)}.`,
+    ...[...new Set(recipes.flatMap((r) => r.notes))].map((n) => `Note: ${n}`),
     `Law: ${first.law}${first.law === 'ziarko2024' ? ' (calibrated to the paper\u2019s decisions, not fitted to runs; losses are illustrative)' : ''}; ${first.accounting} FLOP accounting.`,
   ].join('\n');
 }
@@ -147,12 +148,13 @@ export function describeRecipe(r: Recipe): string {
     `Training FLOP ${sci(r.flops.total, 4)} (${(100 * r.budgetUsed).toFixed(3)}% of budget; forward ${sci(r.flops.forward)}, backward ${sci(r.flops.backwardActivations + r.flops.backwardWeights)})`,
     `Pred. loss    ${fixed(r.predictedLoss)}${r.lossInterval ? ` [${fixed(r.lossInterval.low)}, ${fixed(r.lossInterval.high)}] at ${r.lossInterval.level}` : ''} (law ${r.law}${r.law === 'ziarko2024' ? ': calibrated to the paper\u2019s decisions, losses illustrative' : ''})`,
   ];
+  for (const note of r.notes) lines.push(`Note          ${note}`);
   if (r.runnersUp.length > 0) {
     lines.push('', 'Runners-up:');
     lines.push(
       table(
         ['model', 'method', 'pairs', 'pred. loss', '+ loss'],
-        r.runnersUp.map((u) => [u.model.name, describeMethod(u.method, u.model), compact(u.pairs), fixed(u.predictedLoss), `+${fixed(u.lossGap)}`]),
+        r.runnersUp.map((u) => [u.model.name, describeMethod(u.method, u.model), compact(u.pairs), fixed(u.predictedLoss), `+${u.lossGap < 1e-4 ? u.lossGap.toExponential(1) : fixed(u.lossGap)}`]),
         [false, false, true, true, true],
       ),
     );

@@ -25,6 +25,8 @@ export interface LawMetadata {
   readonly provenance: string;
   /** True only for coefficients fitted to real fine-tuning runs. */
   readonly fittedToRuns: boolean;
+  /** Budgets (FLOP) the law was fitted or calibrated on; recipes outside it carry a note. */
+  readonly budgetRange?: readonly [number, number];
   readonly [key: string]: unknown;
 }
 

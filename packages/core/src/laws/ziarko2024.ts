@@ -18,5 +18,6 @@ export const ZIARKO2024_COEFFICIENTS: CapacityLawCoefficients = preset.coefficie
 export const ziarko2024: ScalingLaw = capacityLaw('ziarko2024', ZIARKO2024_COEFFICIENTS, {
   provenance: preset.provenance,
   fittedToRuns: false,
+  budgetRange: [1.5e15, 1.536e18],
   calibration: preset.calibration,
 });

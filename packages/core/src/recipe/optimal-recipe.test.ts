@@ -59,6 +59,11 @@ describe('optimalRecipe', () => {
     expect(optimalRecipe(1e17, { batchSize: 256 }).steps).toBe(Math.ceil(optimalRecipe(1e17, { batchSize: 256 }).pairs / 256));
   });
 
+  it('notes when a budget lies outside the range the law was made for', () => {
+    expect(optimalRecipe(1e17).notes).toEqual([]);
+    expect(optimalRecipe(1e19).notes[0]).toMatch(/outside 1\.50e\+15.1\.54e\+18.*extrapolation/);
+  });
+
   it('uses the law it is given', () => {
     const law: ScalingLaw = { name: 'prefers-biggest', metadata: { provenance: 'test', fittedToRuns: false }, predict: ({ model }) => 1 / model.hiddenSize };
     const r = optimalRecipe(1e18, { law });

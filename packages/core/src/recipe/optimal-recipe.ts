@@ -41,6 +41,8 @@ export interface Recipe extends RecipeCandidate {
   readonly batchSize: number;
   /** The next best candidates, best first. */
   readonly runnersUp: readonly RunnerUp[];
+  /** Caveats a user should read, e.g. a budget outside the range the law was made for. */
+  readonly notes: readonly string[];
 }
 
 export function optimalRecipe(budget: Budget, options?: PlanOptions): Recipe {
@@ -66,7 +68,15 @@ export function recipeFor(planner: Planner, budget: unknown): Recipe {
     accounting: planner.accounting,
     batchSize: planner.batchSize,
     runnersUp: all.slice(1, 1 + planner.runnersUp).map((e) => ({ ...describe(planner, e), lossGap: e.loss - best.loss })),
+    notes: notesFor(planner, flop),
   };
+}
+
+function notesFor(planner: Planner, flop: number): string[] {
+  const range = planner.law.metadata.budgetRange;
+  if (!range || (flop >= range[0] * 0.999 && flop <= range[1] * 1.001)) return [];
+  const [lo, hi] = range.map((x) => x.toExponential(2));
+  return [`budget ${flop.toExponential(2)} FLOP is outside ${lo}\u2013${hi}, the range law ${planner.law.name} was made for; this is an extrapolation`];
 }
 
 function describe(planner: Planner, e: Evaluation): RecipeCandidate {

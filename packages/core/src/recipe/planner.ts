@@ -73,7 +73,7 @@ export interface Planner {
   interval(e: Evaluation): LossInterval | undefined;
 }
 
-export function createPlanner(options: unknown): Planner {
+export function createPlanner(options?: PlanOptions): Planner {
   const o = validate(PlanOptionsSchema, options ?? {}, 'options');
   const law = o.law ?? ziarko2024;
   const flopOptions = { accounting: o.accounting, sequenceLength: o.sequenceLength };
