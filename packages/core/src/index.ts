@@ -49,3 +49,5 @@ export { DEFAULT_LORA_RANKS, DEFAULT_FREEZE_FRACTIONS, type MethodGrid } from '.
 export { type PlanOptions, createPlanner, type Planner } from './recipe/planner.js';
 export { optimalRecipe, type Recipe, type RecipeCandidate, type RunnerUp } from './recipe/optimal-recipe.js';
 export { frontier, bisectCrossover, type Frontier, type FrontierPoint, type Crossover, type MethodBest } from './recipe/frontier.js';
+
+export * from './io/index.js';

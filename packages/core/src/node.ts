@@ -1,0 +1,5 @@
+/**
+ * @repurpose/core/node — conveniences that need Node's file system. The main entry stays free of
+ * Node imports so it also runs in browsers.
+ */
+export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './io/safetensors-file.js';
