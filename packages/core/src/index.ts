@@ -51,3 +51,4 @@ export { optimalRecipe, type Recipe, type RecipeCandidate, type RunnerUp } from 
 export { frontier, bisectCrossover, type Frontier, type FrontierPoint, type Crossover, type MethodBest } from './recipe/frontier.js';
 
 export * from './io/index.js';
+export * from './engine/index.js';

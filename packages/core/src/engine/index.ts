@@ -1,0 +1,36 @@
+/**
+ * The backend-neutral engine: op table, graph IR, builder, passes, FLOP counting, autodiff and the
+ * backend contract. Re-exported from `@repurpose/core`; no side effects on import.
+ */
+export { GraphError } from './errors.js';
+export type { DType, FloatDType, HostArray } from './dtype.js';
+export { DTYPES, isFloat, allocateArray, lowestFinite } from './dtype.js';
+export type { Shape } from './shape.js';
+export { sizeOf, stridesOf, broadcastShapes, sameShape } from './shape.js';
+export type { OpKind, OpAttrs, OpSpec, PrimitiveKind, CompositeKind, Comparison } from './ops.js';
+export { OPS, OP_KINDS, COMPOSITE_KINDS, isComposite } from './ops.js';
+export type { Graph, GraphInput, GraphNode, GraphNodeOf, GraphOutput, InputRole, TensorType, ValueId } from './graph.js';
+export { valueTypes, outputValue, gradScope, isGradScope, GRAD_SCOPE_SUFFIX } from './graph.js';
+export { INFER, inferType } from './infer.js';
+export { GraphBuilder, Tensor } from './builder.js';
+export type { Operand, GraphBuilderOptions, ReduceOptions, AttentionOptions } from './builder.js';
+export { DECOMPOSITIONS } from './decompositions/index.js';
+export type { Decomposition } from './decompositions/index.js';
+export { eliminateDeadCode } from './passes/dce.js';
+export { decomposeUnclaimed, decomposeWhere } from './passes/decompose.js';
+export { rewriteGraph } from './passes/rewrite.js';
+export type { NodeRewrite } from './passes/rewrite.js';
+export { checkGraph } from './passes/check.js';
+export { countGraphFlops } from './flops.js';
+export type { FlopCount, GraphFlops } from './flops.js';
+export { grad, gradOutputName, onPath } from './grad.js';
+export type { GradOptions } from './grad.js';
+export { GRAD_RULES } from './rules/index.js';
+export type { GradContext, GradRule, GradRules } from './rules/index.js';
+export type { HostTensor } from './host-tensor.js';
+export { hostTensor, scalarTensor } from './host-tensor.js';
+export type { Backend, BackendSupport, Executable, Feed, ResidentTensor } from './backend.js';
+export { prepareForBackend } from './backend.js';
+export { gradCheck } from './grad-check.js';
+export type { GradCheckResult, SyncRunner } from './grad-check.js';
+export { seededRandom, uniformValues } from './seeded-random.js';

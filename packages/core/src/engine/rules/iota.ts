@@ -1,0 +1,4 @@
+/** iota is a source (no inputs), so there is nothing to differentiate. */
+import { type GradRule, noGradient } from './rule.js';
+
+export const iotaGrad: GradRule<'iota'> = noGradient;
