@@ -3,24 +3,35 @@
  * space once, then for a budget give every candidate the most whole pairs the budget pays for and
  * take the argmin of the law's predicted loss. Pure and synchronous; no special cases per method.
  *
- * A candidate that cannot fill one batch (pairs < batch size) is excluded: in-batch negatives need
- * the batch. Ties go to the candidate listed first (smaller model, then full → freeze → bias → lora).
+ * What a candidate can afford, in order:
+ *   1. time budgets (GPU-hours, dollars) buy FLOP at the method's relative throughput (LoRA saves FLOP
+ *      but not always time); FLOP budgets buy FLOP;
+ *   2. inference-aware planning first sets aside 2·N FLOP per token embedded over the model's life;
+ *   3. the rest buys whole pairs, capped by `maxPairs` (one pass over unique data, no repetition);
+ * and a candidate is excluded when it cannot fill one batch (in-batch negatives need the batch) or
+ * when its estimated peak memory exceeds `maxMemoryBytes`. Ties go to the candidate listed first.
  */
 import { z } from 'zod';
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import { parameterCounts } from '../catalog/parameter-counts.js';
 import { RepurposeError, ValidationError } from '../errors.js';
-import { type FineTuningMethod, trainableParameters } from '../methods/method.js';
+import { type FineTuningMethod, type MethodKind, trainableParameters } from '../methods/method.js';
 import { type FlopAccounting, FlopAccountingSchema, type FlopBreakdown, DEFAULT_SEQUENCE_LENGTH, perTokenFlops } from '../flops/training-flops.js';
 import { DEFAULT_BATCH_SIZE, TOKENS_PER_PAIR } from '../flops/units.js';
 import { HardwareSchema, type ResolvedHardware, resolveHardware } from '../budget/budget.js';
 import type { LossInterval, ScalingLaw } from '../laws/law.js';
 import { ziarko2024 } from '../laws/ziarko2024.js';
+import { type MemoryEstimate, MemoryOptionsSchema, trainingMemory } from '../memory/training-memory.js';
 import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
 import { MethodGridSchema, methodsFor, ModelListSchema, resolveModels } from './search-space.js';
 
 const isLaw = (x: unknown): x is ScalingLaw =>
   typeof x === 'object' && x !== null && typeof (x as ScalingLaw).predict === 'function' && typeof (x as ScalingLaw).name === 'string';
+
+const ThroughputSchema = z
+  .object({ full: positiveNumber('(relative throughput)'), freeze: positiveNumber('(relative throughput)'), bias: positiveNumber('(relative throughput)'), lora: positiveNumber('(relative throughput)') })
+  .partial()
+  .strict();
 
 export const PlanOptionsSchema = z
   .object({
@@ -31,7 +42,7 @@ export const PlanOptionsSchema = z
     /** Default: the `ziarko2024` preset. */
     law: z.custom<ScalingLaw>(isLaw, expect('a scaling law (an object with name and predict())')).optional(),
     accounting: FlopAccountingSchema.default('paper'),
-    /** T for `detailed` accounting. */
+    /** T for `detailed` accounting and for the memory estimate. */
     sequenceLength: integerAtLeast(1, 'tokens').default(DEFAULT_SEQUENCE_LENGTH),
     batchSize: integerAtLeast(1, 'pairs per batch').default(DEFAULT_BATCH_SIZE),
     tokensPerPair: positiveNumber('of tokens per pair').default(TOKENS_PER_PAIR),
@@ -39,6 +50,16 @@ export const PlanOptionsSchema = z
     hardware: HardwareSchema.optional(),
     /** How many runners-up a recipe lists. */
     runnersUp: integerAtLeast(0).default(5),
+    /** Tokens the model will embed over its life; their 2·N FLOP per token come out of the budget. */
+    inferenceTokens: positiveNumber('of tokens').optional(),
+    /** Exclude configurations whose estimated peak training memory exceeds this many bytes. */
+    maxMemoryBytes: positiveNumber('of bytes').optional(),
+    /** How the memory estimate is made (checkpointing on by default, as in the paper). */
+    memory: MemoryOptionsSchema.omit({ batchSize: true, sequenceLength: true }).default({ gradientCheckpointing: true }),
+    /** Unique training pairs available; recipes never train on more (no repetition). */
+    maxPairs: positiveNumber('of pairs').optional(),
+    /** Throughput of each method relative to full fine-tuning (achieved FLOP/s ratio). Default 1 each. */
+    throughput: ThroughputSchema.default({}),
   })
   .strict();
 
@@ -48,6 +69,15 @@ export interface Candidate {
   readonly model: ModelArchitecture;
   readonly method: FineTuningMethod;
   readonly perToken: FlopBreakdown;
+  readonly memory: MemoryEstimate;
+  /** 2·N: FLOP to embed one token. */
+  readonly inferencePerToken: number;
+}
+
+/** How a budget is spent: FLOP directly, or time (GPU-hours, dollars) at each method's throughput. */
+export interface PlannerBudget {
+  readonly flop: number;
+  readonly timeBased: boolean;
 }
 
 /** One candidate priced at one budget. */
@@ -56,6 +86,12 @@ export interface Evaluation {
   readonly pairs: number;
   readonly tokens: number;
   readonly loss: number;
+  /** FLOP set aside for inference (0 unless inference-aware). */
+  readonly inferenceFlop: number;
+  /** The pair count was cut to maxPairs. */
+  readonly dataCapped: boolean;
+  /** Set when a constraint rules the candidate out; its loss is still computed, for explanations. */
+  readonly excludedBy?: 'memory';
 }
 
 export interface Planner {
@@ -66,10 +102,12 @@ export interface Planner {
   readonly runnersUp: number;
   readonly hardware: ResolvedHardware;
   readonly candidates: readonly Candidate[];
-  /** Every candidate that fits the budget, unsorted. */
-  evaluateAll(flop: number): Evaluation[];
-  /** The argmin, or undefined when nothing fits (optionally among `filter`'s candidates). */
-  best(flop: number, filter?: (c: Candidate) => boolean): Evaluation | undefined;
+  readonly constraints: { readonly inferenceTokens?: number; readonly maxMemoryBytes?: number; readonly maxPairs?: number };
+  readonly throughput: Readonly<Record<MethodKind, number>>;
+  /** Every candidate that can fill a batch at this budget, excluded ones flagged, unsorted. */
+  evaluateAll(budget: number | PlannerBudget): Evaluation[];
+  /** The argmin among allowed candidates, or undefined when none fits (optionally among `filter`'s). */
+  best(budget: number | PlannerBudget, filter?: (c: Candidate) => boolean): Evaluation | undefined;
   interval(e: Evaluation): LossInterval | undefined;
 }
 
@@ -77,29 +115,40 @@ export function createPlanner(options?: PlanOptions): Planner {
   const o = validate(PlanOptionsSchema, options ?? {}, 'options');
   const law = o.law ?? ziarko2024;
   const flopOptions = { accounting: o.accounting, sequenceLength: o.sequenceLength };
+  const memoryOptions = { ...o.memory, batchSize: o.batchSize, sequenceLength: o.sequenceLength };
   const candidates: Candidate[] = [];
   for (const model of resolveModels(o.models)) {
+    const inferencePerToken = 2 * parameterCounts(model).nonEmbedding;
     for (const method of methodsFor(model, o.methods)) {
-      candidates.push({ model, method, perToken: perTokenFlops(model, method, flopOptions) });
+      candidates.push({ model, method, perToken: perTokenFlops(model, method, flopOptions), memory: trainingMemory(model, method, memoryOptions), inferencePerToken });
     }
   }
-  if (candidates.length === 0) throw new ValidationError('options.methods', options && (options as { methods?: unknown }).methods, 'at least one method enabled');
+  if (candidates.length === 0) throw new ValidationError('options.methods', (options as { methods?: unknown } | undefined)?.methods, 'at least one method enabled');
   const hardware = resolveHardware(o.hardware === undefined ? undefined : (options as { hardware: unknown }).hardware, 'options.hardware');
-  const { batchSize, tokensPerPair } = o;
+  const { batchSize, tokensPerPair, inferenceTokens, maxMemoryBytes, maxPairs } = o;
+  const throughput = { full: 1, freeze: 1, bias: 1, lora: 1, ...o.throughput };
 
-  function evaluate(candidate: Candidate, flop: number): Evaluation | undefined {
-    const flopPerPair = candidate.perToken.total * tokensPerPair;
-    let pairs = Math.floor(flop / flopPerPair);
+  function evaluate(candidate: Candidate, budget: PlannerBudget): Evaluation | undefined {
+    const affordable = budget.timeBased ? budget.flop * (throughput[candidate.method.kind] / throughput.full) : budget.flop;
+    const inferenceFlop = inferenceTokens === undefined ? 0 : candidate.inferencePerToken * inferenceTokens;
+    const training = affordable - inferenceFlop;
+    if (!(training > 0)) return undefined;
+    let pairs = Math.floor(training / (candidate.perToken.total * tokensPerPair));
     // Floating-point guard, in the same arithmetic the recipe reports: never exceed the budget.
-    if (candidate.perToken.total * (pairs * tokensPerPair) > flop) pairs -= 1;
+    if (candidate.perToken.total * (pairs * tokensPerPair) > training) pairs -= 1;
+    const dataCapped = maxPairs !== undefined && pairs > maxPairs;
+    if (dataCapped) pairs = Math.floor(maxPairs);
     if (pairs < batchSize) return undefined;
     const tokens = pairs * tokensPerPair;
     const loss = law.predict({ model: candidate.model, method: candidate.method, tokens });
     if (!Number.isFinite(loss)) {
       throw new RepurposeError(`law ${law.name} predicted ${loss} for ${candidate.model.name} / ${candidate.method.kind} at ${tokens} tokens; expected a finite loss`);
     }
-    return { candidate, pairs, tokens, loss };
+    const tooBig = maxMemoryBytes !== undefined && candidate.memory.total > maxMemoryBytes;
+    return { candidate, pairs, tokens, loss, inferenceFlop, dataCapped, ...(tooBig ? { excludedBy: 'memory' as const } : {}) };
   }
+
+  const asBudget = (b: number | PlannerBudget): PlannerBudget => (typeof b === 'number' ? { flop: b, timeBased: false } : b);
 
   return {
     law,
@@ -109,20 +158,24 @@ export function createPlanner(options?: PlanOptions): Planner {
     runnersUp: o.runnersUp,
     hardware,
     candidates,
-    evaluateAll(flop) {
+    constraints: { ...(inferenceTokens !== undefined ? { inferenceTokens } : {}), ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}), ...(maxPairs !== undefined ? { maxPairs } : {}) },
+    throughput,
+    evaluateAll(budget) {
+      const b = asBudget(budget);
       const out: Evaluation[] = [];
       for (const c of candidates) {
-        const e = evaluate(c, flop);
+        const e = evaluate(c, b);
         if (e) out.push(e);
       }
       return out;
     },
-    best(flop, filter) {
+    best(budget, filter) {
+      const b = asBudget(budget);
       let best: Evaluation | undefined;
       for (const c of candidates) {
         if (filter && !filter(c)) continue;
-        const e = evaluate(c, flop);
-        if (e && (!best || e.loss < best.loss)) best = e;
+        const e = evaluate(c, b);
+        if (e && !e.excludedBy && (!best || e.loss < best.loss)) best = e;
       }
       return best;
     },
