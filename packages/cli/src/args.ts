@@ -53,3 +53,16 @@ export function requireFlag<T>(flag: string, value: T | undefined, what: string)
   if (value === undefined) throw new CliError(`--${flag} is required: ${what}`);
   return value;
 }
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12, kib: 2 ** 10, mib: 2 ** 20, gib: 2 ** 30, tib: 2 ** 40 };
+
+/** A memory size: `24GB` (10^9), `24GiB` (2^30), `512MB`, or a plain number of bytes. */
+export function bytesFlag(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const match = /^\s*([0-9.e+-]+)\s*([a-z]*)\s*$/i.exec(raw);
+  const unit = BYTE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
+  if (!match || unit === undefined || !NUMBER.test(match[1]!)) {
+    throw new CliError(`--${flag}: expected a size such as 24GB, 24GiB or 512MB, got ${JSON.stringify(raw)}`);
+  }
+  return Number(match[1]) * unit;
+}

@@ -62,6 +62,25 @@ describe('repurpose plan', () => {
   });
 });
 
+describe('repurpose plan beyond the paper', () => {
+  it('--inference-tokens, --max-memory and --max-pairs reach the planner and its explanation', () => {
+    const inference = JSON.parse(run('plan', '--budget', '1.536e18', '--inference-tokens', '1e9', '--json').stdout);
+    expect(inference).toEqual(JSON.parse(JSON.stringify(optimalRecipe(1.536e18, { inferenceTokens: 1e9 }))));
+    const memory = JSON.parse(run('plan', '--budget', '2.4e16', '--max-memory', '4.6GB', '--json').stdout);
+    expect(memory.memory.total).toBeLessThanOrEqual(4.6e9);
+    expect(memory.explanation).toMatch(/Memory cap 4\.6 GB binds/);
+    const data = JSON.parse(run('plan', '--budget', '2.4e16', '--max-pairs', '5e5', '--json').stdout);
+    expect(data.pairs).toBeLessThanOrEqual(5e5);
+    const human = run('plan', '--budget', '2.4e16', '--max-memory', '4.6GiB');
+    expect(human.stdout).toMatch(/^Why\s+.*Memory cap 4\.9 GB/m);
+  });
+
+  it('--throughput changes what a GPU-hour budget buys', () => {
+    const r = JSON.parse(run('plan', '--gpu-hours', '0.5', '--gpu', 'H100', '--throughput', 'lora=0.5', '--json').stdout);
+    expect(r.method.kind).toBe('full');
+  });
+});
+
 describe('repurpose flops', () => {
   it.each([
     [['--method', 'full'], { kind: 'full' }],
@@ -109,6 +128,10 @@ describe('bad input: one readable line on stderr, non-zero exit, no stack trace'
     [['flops', '--model', 'pythia-14m', '--method', 'lora', '--tokens', '1e9'], /--rank is required/],
     [['flops', '--model', 'pythia-14m', '--method', 'full', '--tokens', '-5'], /invalid tokens.*got -5/],
     [['frobnicate'], /unknown command "frobnicate"/],
+    [['plan', '--budget', '1e17', '--max-memory', '24 parsecs'], /--max-memory: expected a size such as 24GB/],
+    [['plan', '--budget', '1e17', '--max-pairs', '-3'], /invalid options\.maxPairs.*got -3/],
+    [['plan', '--budget', '1e17', '--inference-tokens', '0'], /invalid options\.inferenceTokens.*got 0/],
+    [['plan', '--gpu-hours', '1', '--gpu', 'H100', '--throughput', 'lora'], /--throughput: expected method=factor pairs/],
   ])('%j', (args, message) => {
     const r = run(...args);
     expect(r.code).not.toBe(0);

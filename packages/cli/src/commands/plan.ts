@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { describeMethod, frontier, optimalRecipe, type Budget, type MethodKind, type PlanOptions, type Recipe } from '@repurpose/core';
-import { numberFlag, numberListFlag, parseFlags } from '../args.js';
+import { bytesFlag, numberFlag, numberListFlag, parseFlags } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { compact, dollars, fixed, sci } from '../format/numbers.js';
 import { table } from '../format/table.js';
@@ -27,6 +27,12 @@ export const PLAN_HELP = `repurpose plan — the compute-optimal recipe for a tr
   --accounting paper|detailed   FLOP accounting (default paper)
   --batch-size N            pairs per optimizer step (default 1024)
   --runners-up N            runners-up to list (default 5)
+  --inference-tokens N      tokens the model will embed over its life; their 2·N FLOP each come out of the budget
+  --max-memory SIZE         exclude configurations whose estimated peak training memory exceeds SIZE (24GB, 80GiB)
+  --grad-cache PAIRS        estimate memory with GradCache chunks of PAIRS pairs
+  --no-checkpointing        estimate memory without gradient checkpointing
+  --max-pairs N             unique training pairs available (no repetition)
+  --throughput lora=0.7,... method throughput relative to full fine-tuning (for GPU-hour and dollar budgets)
   --json                    print one JSON object (the recipe, or { recipes } for several budgets)
   --plot FILE.svg           write the frontier plot: best loss per method vs budget`;
 
@@ -45,6 +51,12 @@ const FLAGS = {
   accounting: { type: 'string' },
   'batch-size': { type: 'string' },
   'runners-up': { type: 'string' },
+  'inference-tokens': { type: 'string' },
+  'max-memory': { type: 'string' },
+  'grad-cache': { type: 'string' },
+  'no-checkpointing': { type: 'boolean' },
+  'max-pairs': { type: 'string' },
+  throughput: { type: 'string' },
   json: { type: 'boolean' },
   plot: { type: 'string' },
 } as const;
@@ -109,7 +121,25 @@ function optionsFrom(v: Values): PlanOptions {
     ...(v['batch-size'] !== undefined ? { batchSize: numberFlag('batch-size', v['batch-size'])! } : {}),
     ...(v['runners-up'] !== undefined ? { runnersUp: numberFlag('runners-up', v['runners-up'])! } : {}),
     ...(hardware ? { hardware } : {}),
+    ...(v['inference-tokens'] !== undefined ? { inferenceTokens: numberFlag('inference-tokens', v['inference-tokens'])! } : {}),
+    ...(v['max-memory'] !== undefined ? { maxMemoryBytes: bytesFlag('max-memory', v['max-memory'])! } : {}),
+    ...(v['grad-cache'] !== undefined || v['no-checkpointing']
+      ? { memory: { gradientCheckpointing: !v['no-checkpointing'], ...(v['grad-cache'] !== undefined ? { cachedChunkPairs: numberFlag('grad-cache', v['grad-cache'])! } : {}) } }
+      : {}),
+    ...(v['max-pairs'] !== undefined ? { maxPairs: numberFlag('max-pairs', v['max-pairs'])! } : {}),
+    ...(v.throughput !== undefined ? { throughput: throughputFrom(v.throughput) } : {}),
   };
+}
+
+/** `lora=0.7,bias=0.9` → { lora: 0.7, bias: 0.9 }. */
+function throughputFrom(raw: string): Record<string, number> {
+  return Object.fromEntries(
+    raw.split(',').map((pair) => {
+      const [kind, value] = pair.split('=');
+      if (!kind || value === undefined) throw new CliError(`--throughput: expected method=factor pairs such as lora=0.7, got ${JSON.stringify(pair)}`);
+      return [kind.trim(), numberFlag('throughput', value)!];
+    }),
+  );
 }
 
 const hardwareLabel = (r: Recipe) => `${r.budget.hardware.gpu} ${r.budget.hardware.dtype} @ MFU ${r.budget.hardware.mfu}`;
@@ -148,6 +178,9 @@ export function describeRecipe(r: Recipe): string {
     `Training FLOP ${sci(r.flops.total, 4)} (${(100 * r.budgetUsed).toFixed(3)}% of budget; forward ${sci(r.flops.forward)}, backward ${sci(r.flops.backwardActivations + r.flops.backwardWeights)})`,
     `Pred. loss    ${fixed(r.predictedLoss)}${r.lossInterval ? ` [${fixed(r.lossInterval.low)}, ${fixed(r.lossInterval.high)}] at ${r.lossInterval.level}` : ''} (law ${r.law}${r.law === 'ziarko2024' ? ': calibrated to the paper\u2019s decisions, losses illustrative' : ''})`,
   ];
+  lines.push(`Memory        ~${(r.memory.total / 1e9).toFixed(1)} GB peak (estimate: weights ${(r.memory.weights / 1e9).toFixed(1)}, optimizer ${(r.memory.optimizer / 1e9).toFixed(1)}, activations ${(r.memory.activations / 1e9).toFixed(1)})`);
+  if (r.inference) lines.push(`Inference     ${sci(r.inference.tokens)} tokens embedded = ${sci(r.inference.flop)} FLOP set aside`);
+  lines.push('', `Why           ${r.explanation}`);
   for (const note of r.notes) lines.push(`Note          ${note}`);
   if (r.runnersUp.length > 0) {
     lines.push('', 'Runners-up:');

@@ -109,6 +109,8 @@ export interface Planner {
   /** The argmin among allowed candidates, or undefined when none fits (optionally among `filter`'s). */
   best(budget: number | PlannerBudget, filter?: (c: Candidate) => boolean): Evaluation | undefined;
   interval(e: Evaluation): LossInterval | undefined;
+  /** The same planner without one constraint, to explain what that constraint changed. */
+  relax(constraint: 'inferenceTokens' | 'maxMemoryBytes' | 'maxPairs'): Planner;
 }
 
 export function createPlanner(options?: PlanOptions): Planner {
@@ -181,6 +183,9 @@ export function createPlanner(options?: PlanOptions): Planner {
     },
     interval(e) {
       return law.interval?.({ model: e.candidate.model, method: e.candidate.method, tokens: e.tokens });
+    },
+    relax(constraint) {
+      return createPlanner({ ...(options ?? {}), [constraint]: undefined });
     },
   };
 }
