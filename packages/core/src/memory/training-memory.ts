@@ -2,7 +2,7 @@
  * Estimated peak memory of a fine-tuning run, per configuration: an estimate for planning (what fits
  * on which GPU), not a measurement and not an allocator.
  *
- * Assumptions (mixed-precision training as commonly run; docs/memory.md derives each term):
+ * Assumptions (mixed-precision training as commonly run; docs/scaling-laws.md, "Memory", explains them):
  *   weights      every parameter of the embedding model (+ LoRA adapters) in bf16: 2 bytes each
  *   gradients    trainable parameters only, bf16: 2 bytes each
  *   optimizer    trainable parameters only, fp32 master copy + AdamW's two moments: 12 bytes each
