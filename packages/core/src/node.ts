@@ -3,3 +3,4 @@
  * Node imports so it also runs in browsers.
  */
 export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './io/safetensors-file.js';
+export { readLedgerFile } from './fit/ledger-file.js';

@@ -1,0 +1,188 @@
+/**
+ * The result of `fitLaw`: a ScalingLaw (so `optimalRecipe(budget, { law: fitted })` works unchanged)
+ * that also carries what a user needs to judge it — coefficients, what was fixed and why, the
+ * objective, bootstrap intervals, residuals, the winning start, convergence, cross-validation error
+ * and the exclusions. Predictions are exp of the log-sum-exp prediction (objective.ts), i.e. exactly
+ * the capacity law with the fitted coefficients.
+ *
+ * `interval(query, level)` is the bootstrap percentile interval of the predicted loss — the
+ * uncertainty of the fitted law's curve, which is what comparing candidates needs; it does not add
+ * the run-to-run scatter of a single new run (see `diagnostics.rmse` for that scale).
+ * Not the fitting procedure (fit-law.ts).
+ */
+import { RepurposeError, ValidationError } from '../errors.js';
+import type { LawMetadata, LawQuery, LossInterval, ScalingLaw } from '../laws/law.js';
+import type { FineTuningMethod, MethodKind } from '../methods/method.js';
+import type { BootstrapResult } from './bootstrap.js';
+import { percentileInterval } from './bootstrap.js';
+import { coefficientsOf, type FittedCoefficients, flattenCoefficients } from './coefficients.js';
+import type { CrossValidation } from './cross-validation.js';
+import type { LbfgsStop } from './lbfgs.js';
+import { logPredict } from './objective.js';
+import type { FixedCoefficient, ParameterLayout } from './parameter-layout.js';
+import type { StartPoint } from './start-grid.js';
+
+export interface Residual {
+  /** Index of the run in the observations given to fitLaw. */
+  readonly index: number;
+  readonly line?: number;
+  readonly id?: string;
+  readonly model: string;
+  readonly method: FineTuningMethod;
+  readonly tokens: number;
+  readonly observed: number;
+  readonly predicted: number;
+  /** log(predicted) − log(observed). */
+  readonly residual: number;
+}
+
+export interface FitObjective {
+  readonly loss: 'huber';
+  readonly huberDelta: number;
+  readonly reduction: 'sum';
+  readonly residual: 'log(predicted) - log(observed)';
+  /** J at the optimum. */
+  readonly value: number;
+  /** Runs that entered the fit. */
+  readonly runs: number;
+  /** Free coefficients, in the optimizer's order. */
+  readonly parameters: readonly string[];
+}
+
+export interface FitDiagnostics {
+  readonly residuals: readonly Residual[];
+  /** RMS of the log residuals (a relative error: 0.01 ≈ 1%). */
+  readonly rmse: number;
+  readonly maxAbsResidual: number;
+  readonly starts: number;
+  /** How many screened starts were finished to convergence (multi-start.ts), and how many of those converged. */
+  readonly finalists: number;
+  readonly finalistsConverged: number;
+  readonly winningStart: { readonly index: number; readonly point: StartPoint };
+  readonly convergence: {
+    readonly converged: boolean;
+    readonly stop: LbfgsStop;
+    readonly iterations: number;
+    readonly evaluations: number;
+    readonly gradientNorm: number;
+  };
+}
+
+export interface ValueInterval {
+  readonly low: number;
+  readonly high: number;
+}
+
+export interface CoefficientIntervals {
+  readonly level: number;
+  readonly replicates: number;
+  readonly seed: number;
+  /** Replicates dropped because their refit failed, and kept ones that did not meet the convergence test. */
+  readonly failed: number;
+  readonly unconverged: number;
+  /** Keyed like flattenCoefficients: `E`, `A`, `alpha`, `B.full`, `beta.lora`, `G.bias`, `delta`, `rho`. */
+  readonly coefficients: Readonly<Record<string, ValueInterval>>;
+}
+
+export interface ExcludedRun {
+  readonly index: number;
+  readonly line?: number;
+  readonly id?: string;
+}
+
+export interface FittedLaw extends ScalingLaw {
+  readonly methods: readonly MethodKind[];
+  readonly coefficients: FittedCoefficients;
+  /** Coefficients not fitted, with their value and why. */
+  readonly fixed: readonly FixedCoefficient[];
+  readonly objective: FitObjective;
+  /** Absent when bootstrap was turned off. */
+  readonly intervals?: CoefficientIntervals;
+  readonly diagnostics: FitDiagnostics;
+  /** Absent when turned off. */
+  readonly crossValidation?: CrossValidation;
+  readonly excluded: readonly ExcludedRun[];
+  /** Bootstrap percentile interval of the predicted loss at `level` (default: the fit's level, 0.9). */
+  interval(query: LawQuery, level?: number): LossInterval | undefined;
+}
+
+export interface FittedLawParts {
+  readonly name: string;
+  readonly provenance: string;
+  readonly layout: ParameterLayout;
+  readonly theta: Float64Array;
+  readonly level: number;
+  readonly budgetRange: readonly [number, number];
+  readonly objective: FitObjective;
+  readonly diagnostics: FitDiagnostics;
+  readonly bootstrap?: BootstrapResult;
+  readonly crossValidation?: CrossValidation;
+  readonly excluded: readonly ExcludedRun[];
+}
+
+export function makeFittedLaw(p: FittedLawParts): FittedLaw {
+  const { layout, theta } = p;
+  const coefficients = coefficientsOf(layout, theta);
+  const replicateCoefficients = p.bootstrap?.thetas.map((t) => flattenCoefficients(coefficientsOf(layout, t)));
+  const intervals: CoefficientIntervals | undefined =
+    p.bootstrap && replicateCoefficients
+      ? {
+          level: p.level,
+          replicates: p.bootstrap.replicates,
+          seed: p.bootstrap.seed,
+          failed: p.bootstrap.failed,
+          unconverged: p.bootstrap.unconverged,
+          coefficients: Object.fromEntries(
+            Object.keys(flattenCoefficients(coefficients)).map((name) => {
+              const [low, high] = percentileInterval(replicateCoefficients.map((c) => c[name]!), p.level);
+              return [name, { low, high }];
+            }),
+          ),
+        }
+      : undefined;
+
+  const check = (query: LawQuery) => {
+    if (!layout.methods.includes(query.method.kind)) {
+      throw new RepurposeError(
+        `law ${p.name} was fitted to runs of ${layout.methods.join(', ')} and cannot predict ${query.method.kind}; ` +
+          `fit runs of ${query.method.kind}, or leave it out of the search (e.g. optimalRecipe(budget, { law, methods: { ${query.method.kind}: false } }))`,
+      );
+    }
+    if (!(query.tokens > 0) || !Number.isFinite(query.tokens)) throw new ValidationError('query.tokens', query.tokens, 'a positive finite number of tokens');
+  };
+
+  const metadata: LawMetadata = {
+    provenance: p.provenance,
+    fittedToRuns: true,
+    budgetRange: p.budgetRange,
+    form: 'E + A·N^−α + B_m·D^−β_m + G_m·N^−δ·h_m',
+    coefficients,
+    methods: layout.methods,
+    fixed: layout.fixed,
+  };
+
+  return {
+    name: p.name,
+    metadata,
+    methods: layout.methods,
+    coefficients,
+    fixed: layout.fixed,
+    objective: p.objective,
+    ...(intervals ? { intervals } : {}),
+    diagnostics: p.diagnostics,
+    ...(p.crossValidation ? { crossValidation: p.crossValidation } : {}),
+    excluded: p.excluded,
+    predict(query) {
+      check(query);
+      return Math.exp(logPredict(layout, theta, query));
+    },
+    interval(query, level = p.level) {
+      const thetas = p.bootstrap?.thetas;
+      if (!thetas || thetas.length === 0) return undefined;
+      if (!(level > 0 && level < 1)) throw new ValidationError('level', level, 'a coverage level strictly between 0 and 1, e.g. 0.9');
+      check(query);
+      const [low, high] = percentileInterval(thetas.map((t) => Math.exp(logPredict(layout, t, query))), level);
+      return { low, high, level };
+    },
+  };
+}
