@@ -102,8 +102,11 @@ export interface FittedLaw extends ScalingLaw {
   /** Absent when turned off. */
   readonly crossValidation?: CrossValidation;
   readonly excluded: readonly ExcludedRun[];
+  /** The bootstrap replicates' coefficients (absent without bootstrap): what `interval` is made of. */
+  readonly replicates?: readonly FittedCoefficients[];
   /** Bootstrap percentile interval of the predicted loss at `level` (default: the fit's level, 0.9). */
   interval(query: LawQuery, level?: number): LossInterval | undefined;
+  supports(query: Omit<LawQuery, 'tokens'>): boolean;
 }
 
 export interface FittedLawParts {
@@ -172,6 +175,8 @@ export function makeFittedLaw(p: FittedLawParts): FittedLaw {
     diagnostics: p.diagnostics,
     ...(p.crossValidation ? { crossValidation: p.crossValidation } : {}),
     excluded: p.excluded,
+    ...(p.bootstrap ? { replicates: p.bootstrap.thetas.map((t) => coefficientsOf(layout, t)) } : {}),
+    supports: (query) => layout.methods.includes(query.method.kind),
     predict(query) {
       check(query);
       return Math.exp(logPredict(layout, theta, query));

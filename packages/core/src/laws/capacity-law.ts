@@ -14,6 +14,7 @@
  * for higher LoRA ranks (r^−ρ). The per-method data term lets methods differ in how fast they learn
  * from data. Not a fitter: coefficients come from a preset or from the fitting code.
  */
+import { RepurposeError } from '../errors.js';
 import type { MethodKind } from '../methods/method.js';
 import { parameterCounts } from '../catalog/parameter-counts.js';
 import type { LawMetadata, LawQuery, ScalingLaw } from './law.js';
@@ -29,13 +30,19 @@ export interface CapacityLawCoefficients {
   readonly E: number;
   readonly A: number;
   readonly alpha: number;
-  /** δ: how fast the capacity penalty shrinks with model size. */
-  readonly delta: number;
-  /** ρ: how fast the LoRA penalty shrinks with rank. */
-  readonly rho: number;
-  readonly data: Readonly<Record<MethodKind, DataTerm>>;
+  /** δ: how fast the capacity penalty shrinks with model size (needed once a restricted method is present). */
+  readonly delta?: number;
+  /** ρ: how fast the LoRA penalty shrinks with rank (needed once LoRA is present). */
+  readonly rho?: number;
+  /** Data terms of the methods the law covers; a method without one is not supported. */
+  readonly data: Readonly<Partial<Record<MethodKind, DataTerm>>>;
   /** G_m; full fine-tuning has no penalty term. */
-  readonly penalty: Readonly<Record<Exclude<MethodKind, 'full'>, number>>;
+  readonly penalty: Readonly<Partial<Record<Exclude<MethodKind, 'full'>, number>>>;
+}
+
+/** The method kinds a coefficient set covers: a data term, and a penalty for restricted methods. */
+export function supportedKinds(c: CapacityLawCoefficients): MethodKind[] {
+  return (Object.keys(c.data) as MethodKind[]).filter((k) => k === 'full' || c.penalty[k] !== undefined);
 }
 
 /** The restriction factor h_m of a method on a model with L blocks. */
@@ -53,16 +60,27 @@ export function restriction(query: LawQuery, rho: number): number {
   }
 }
 
+/** The capacity law with coefficients `c`: predicts for the methods `c` covers, refuses the rest. */
 export function capacityLaw(name: string, c: CapacityLawCoefficients, metadata: LawMetadata): ScalingLaw {
+  const kinds = supportedKinds(c);
   return {
     name,
     metadata: { ...metadata, form: 'E + A·N^−α + B_m·D^−β_m + G_m·N^−δ·h_m', coefficients: c },
+    supports: (query) => kinds.includes(query.method.kind),
     predict(query) {
-      const N = parameterCounts(query.model).nonEmbedding;
       const kind = query.method.kind;
-      const { B, beta } = c.data[kind];
-      const penalty = kind === 'full' ? 0 : c.penalty[kind] * N ** -c.delta * restriction(query, c.rho);
-      return c.E + c.A * N ** -c.alpha + B * query.tokens ** -beta + penalty;
+      const data = c.data[kind];
+      if (!data || !kinds.includes(kind)) {
+        throw new RepurposeError(`law ${name} covers ${kinds.join(', ')} and cannot predict ${kind}; leave ${kind} out of the search or use a law that covers it`);
+      }
+      return predictCapacity(c, query, data);
     },
   };
+}
+
+function predictCapacity(c: CapacityLawCoefficients, query: LawQuery, { B, beta }: DataTerm): number {
+  const N = parameterCounts(query.model).nonEmbedding;
+  const kind = query.method.kind;
+  const penalty = kind === 'full' ? 0 : c.penalty[kind]! * N ** -(c.delta ?? 0) * restriction(query, c.rho ?? 0);
+  return c.E + c.A * N ** -c.alpha + B * query.tokens ** -beta + penalty;
 }

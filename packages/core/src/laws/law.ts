@@ -37,4 +37,10 @@ export interface ScalingLaw {
   predict(query: LawQuery): number;
   /** A predictive interval, when the law carries uncertainty (fitted laws do; presets need not). */
   interval?(query: LawQuery): LossInterval | undefined;
+  /**
+   * Whether the law can speak about this (model, method) at all — a law fitted to runs of full
+   * fine-tuning and LoRA cannot rank bias-only. The planner leaves out what a law does not support.
+   * Absent means everything.
+   */
+  supports?(query: Omit<LawQuery, 'tokens'>): boolean;
 }

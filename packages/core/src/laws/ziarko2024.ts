@@ -13,7 +13,8 @@ import { capacityLaw, type CapacityLawCoefficients } from './capacity-law.js';
 import type { ScalingLaw } from './law.js';
 import preset from './presets/ziarko2024.json';
 
-export const ZIARKO2024_COEFFICIENTS: CapacityLawCoefficients = preset.coefficients;
+/** Every method covered, so the fields are not optional here. */
+export const ZIARKO2024_COEFFICIENTS = preset.coefficients satisfies CapacityLawCoefficients;
 
 export const ziarko2024: ScalingLaw = capacityLaw('ziarko2024', ZIARKO2024_COEFFICIENTS, {
   provenance: preset.provenance,

@@ -122,10 +122,14 @@ export function createPlanner(options?: PlanOptions): Planner {
   for (const model of resolveModels(o.models)) {
     const inferencePerToken = 2 * parameterCounts(model).nonEmbedding;
     for (const method of methodsFor(model, o.methods)) {
+      if (law.supports && !law.supports({ model, method })) continue;
       candidates.push({ model, method, perToken: perTokenFlops(model, method, flopOptions), memory: trainingMemory(model, method, memoryOptions), inferencePerToken });
     }
   }
-  if (candidates.length === 0) throw new ValidationError('options.methods', (options as { methods?: unknown } | undefined)?.methods, 'at least one method enabled');
+  if (candidates.length === 0) {
+    const why = o.law ? ` that law ${law.name} supports` : '';
+    throw new ValidationError('options.methods', (options as { methods?: unknown } | undefined)?.methods, `at least one method enabled${why}`);
+  }
   const hardware = resolveHardware(o.hardware === undefined ? undefined : (options as { hardware: unknown }).hardware, 'options.hardware');
   const { batchSize, tokensPerPair, inferenceTokens, maxMemoryBytes, maxPairs } = o;
   const throughput = { full: 1, freeze: 1, bias: 1, lora: 1, ...o.throughput };
