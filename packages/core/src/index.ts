@@ -53,3 +53,4 @@ export { frontier, bisectCrossover, type Frontier, type FrontierPoint, type Cros
 export * from './io/index.js';
 export * from './engine/index.js';
 export * from './fit/index.js';
+export * from './model/index.js';

@@ -4,3 +4,4 @@
  */
 export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './io/safetensors-file.js';
 export { readLedgerFile } from './fit/ledger-file.js';
+export { loadCheckpointDir } from './model/checkpoint-file.js';
