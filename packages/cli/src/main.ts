@@ -4,6 +4,7 @@
  */
 import { RepurposeError } from '@repurpose/core';
 import { CliError } from './cli-error.js';
+import { FIT_HELP, fit } from './commands/fit.js';
 import { FLOPS_HELP, flops } from './commands/flops.js';
 import { gpus, models } from './commands/models.js';
 import { PLAN_HELP, plan } from './commands/plan.js';
@@ -15,15 +16,17 @@ const HELP = `repurpose ${VERSION} — turn decoder LMs into embedding models at
 usage: repurpose <command> [flags]
 
   plan      the compute-optimal model, method and data for a budget (and the frontier plot)
+  fit       fit the scaling law to a ledger of your own runs
   flops     training FLOP of a model, method and token count
   models    the Pythia catalog
   gpus      the GPU table used for GPU-hour budgets
 
 'repurpose <command> --help' shows a command's flags.`;
 
-type Command = (argv: string[], out: (text: string) => void) => number;
+type Command = (argv: string[], out: (text: string) => void) => number | Promise<number>;
 const COMMANDS: Record<string, [Command, string]> = {
   plan: [plan, PLAN_HELP],
+  fit: [fit, FIT_HELP],
   flops: [flops, FLOPS_HELP],
   models: [models, 'repurpose models [--json] — the eight Pythia models'],
   gpus: [gpus, 'repurpose gpus [--json] — peak dense FLOP/s per dtype'],
@@ -56,7 +59,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
   try {
-    return command[0](rest, io.out);
+    return await command[0](rest, io.out);
   } catch (error) {
     if (error instanceof CliError) {
       io.err(`repurpose ${name}: ${error.message}`);

@@ -2,8 +2,8 @@
  * `repurpose plan`: the compute-optimal recipe for one or more budgets, as a table or one JSON object,
  * and optionally the frontier plot (the paper's Figure 1) as SVG.
  */
-import { writeFileSync } from 'node:fs';
-import { describeMethod, frontier, optimalRecipe, type Budget, type MethodKind, type PlanOptions, type Recipe } from '@repurpose/core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describeMethod, frontier, loadLaw, optimalRecipe, type Budget, type MethodKind, type PlanOptions, type Recipe } from '@repurpose/core';
 import { bytesFlag, numberFlag, numberListFlag, parseFlags } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { compact, dollars, fixed, sci } from '../format/numbers.js';
@@ -21,6 +21,7 @@ export const PLAN_HELP = `repurpose plan — the compute-optimal recipe for a tr
                             a budget in dollars at P dollars per GPU-hour
   --mfu F                   model FLOP utilisation for GPU-hour budgets (default 0.4)
   --dtype T                 fp32 | tf32 | bf16 | fp16 | fp8 (default bf16)
+  --law LAW.json            a law saved by 'repurpose fit --out' (default: the ziarko2024 preset)
   --models a,b              candidate models (default: the eight Pythia models)
   --methods full,lora       method kinds to consider (default: full,freeze,bias,lora)
   --ranks 8,16,...          LoRA ranks (default 8 … 512)
@@ -45,6 +46,7 @@ const FLAGS = {
   gpu: { type: 'string' },
   mfu: { type: 'string' },
   dtype: { type: 'string' },
+  law: { type: 'string' },
   models: { type: 'string' },
   methods: { type: 'string' },
   ranks: { type: 'string' },
@@ -115,6 +117,7 @@ function optionsFrom(v: Values): PlanOptions {
       ? { gpu: v.gpu, ...(v.mfu !== undefined ? { mfu: numberFlag('mfu', v.mfu)! } : {}), ...priceOf(v) }
       : undefined;
   return {
+    ...(v.law !== undefined ? { law: readLaw(v.law) } : {}),
     ...(v.models !== undefined ? { models: v.models.split(',').map((s) => s.trim()) } : {}),
     methods: { full: on('full'), freeze: on('freeze'), bias: on('bias'), lora: on('lora') && (ranks ? { ranks } : true) },
     ...(v.accounting !== undefined ? { accounting: v.accounting as never } : {}),
@@ -129,6 +132,21 @@ function optionsFrom(v: Values): PlanOptions {
     ...(v['max-pairs'] !== undefined ? { maxPairs: numberFlag('max-pairs', v['max-pairs'])! } : {}),
     ...(v.throughput !== undefined ? { throughput: throughputFrom(v.throughput) } : {}),
   };
+}
+
+function readLaw(path: string) {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CliError(`--law: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  try {
+    return loadLaw(JSON.parse(text));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new CliError(`--law: ${path} is not JSON (${error.message})`);
+    throw error;
+  }
 }
 
 /** `lora=0.7,bias=0.9` → { lora: 0.7, bias: 0.9 }. */
