@@ -193,11 +193,11 @@ export function describeRecipe(r: Recipe): string {
     `Model         ${r.model.name} (N = ${compact(r.model.nonEmbeddingParameters)} non-embedding parameters)`,
     `Method        ${describeMethod(r.method, r.model)}${r.method.kind === 'lora' ? `, alpha ${r.method.alpha}` : ''} (${compact(r.trainableParameters)} trainable)`,
     `Data          ${compact(r.pairs)} pairs = ${compact(r.tokens)} tokens = ${r.steps} steps of ${r.batchSize} pairs`,
-    `Training FLOP ${sci(r.flops.total, 4)} (${(100 * r.budgetUsed).toFixed(3)}% of budget; forward ${sci(r.flops.forward)}, backward ${sci(r.flops.backwardActivations + r.flops.backwardWeights)})`,
+    `Training FLOP ${sci(r.flops.total, 4)} (${(100 * (r.flops.total / r.budget.flop)).toFixed(3)}% of budget; forward ${sci(r.flops.forward)}, backward ${sci(r.flops.backwardActivations + r.flops.backwardWeights)})`,
     `Pred. loss    ${fixed(r.predictedLoss)}${r.lossInterval ? ` [${fixed(r.lossInterval.low)}, ${fixed(r.lossInterval.high)}] at ${r.lossInterval.level}` : ''} (law ${r.law}${r.law === 'ziarko2024' ? ': calibrated to the paper\u2019s decisions, losses illustrative' : ''})`,
   ];
   lines.push(`Memory        ~${(r.memory.total / 1e9).toFixed(1)} GB peak (estimate: weights ${(r.memory.weights / 1e9).toFixed(1)}, optimizer ${(r.memory.optimizer / 1e9).toFixed(1)}, activations ${(r.memory.activations / 1e9).toFixed(1)})`);
-  if (r.inference) lines.push(`Inference     ${sci(r.inference.tokens)} tokens embedded = ${sci(r.inference.flop)} FLOP set aside`);
+  if (r.inference) lines.push(`Inference     ${sci(r.inference.tokens)} tokens embedded = ${sci(r.inference.flop)} FLOP set aside (${(100 * (r.inference.flop / r.budget.flop)).toFixed(3)}% of budget)`);
   lines.push('', `Why           ${r.explanation}`);
   for (const note of r.notes) lines.push(`Note          ${note}`);
   if (r.runnersUp.length > 0) {
