@@ -68,9 +68,12 @@ describe('fitLaw: the result', () => {
     expect(law.metadata.provenance).toMatch(/fitted by fitLaw to 60 runs \(full, lora; 4 budget groups\)/);
   });
 
-  it('refuses to predict a method it has no runs of, saying how to leave it out', () => {
+  it('refuses to predict a method it has no runs of; the planner leaves such methods out', () => {
     expect(() => law.predict({ model: PYTHIA['pythia-70m'], method: { kind: 'bias' }, tokens: 1e8 })).toThrow(/cannot predict bias.*methods: \{ bias: false \}/);
-    expect(() => optimalRecipe(3e16, { law })).toThrow(/cannot predict freeze/);
+    expect(law.supports({ model: PYTHIA['pythia-70m'], method: { kind: 'freeze', trainableBlocks: 3 } })).toBe(false);
+    const r = optimalRecipe(3e16, { law, runnersUp: 200 });
+    expect(new Set([r, ...r.runnersUp].map((c) => c.method.kind))).toEqual(new Set(['full', 'lora']));
+    expect(() => optimalRecipe(3e16, { law, methods: { full: false, lora: false } })).toThrow(/at least one method enabled that law .* supports/);
   });
 
   it('gives wider intervals at a higher level', () => {
