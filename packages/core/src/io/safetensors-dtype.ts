@@ -1,10 +1,12 @@
 /**
  * The safetensors dtypes this library understands: their byte sizes, which in-memory array each
  * decodes to, and the half-precision conversions. Not a general numeric-type system; the other
- * safetensors dtypes (BOOL, U8, I8, I16, F8_*, …) are rejected with a clear error by the reader.
+ * safetensors dtypes (I8, I16, F8_*, …) are rejected with a clear error by the reader. BOOL and U8
+ * are read (as bytes) because real checkpoints carry them: older Pythia files store each block's
+ * causal mask `attention.bias` as BOOL, which a loader must be able to skip past.
  */
 
-export const SAFETENSORS_DTYPES = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32'] as const;
+export const SAFETENSORS_DTYPES = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'U8', 'BOOL'] as const;
 export type SafetensorsDtype = (typeof SAFETENSORS_DTYPES)[number];
 
 /** The dtypes `writeSafetensors` emits. Half precision is read-only: training state is kept in f32/f64. */
@@ -19,6 +21,8 @@ export const DTYPE_BYTES: Readonly<Record<SafetensorsDtype, number>> = {
   BF16: 2,
   I64: 8,
   I32: 4,
+  U8: 1,
+  BOOL: 1,
 };
 
 export function isSafetensorsDtype(value: unknown): value is SafetensorsDtype {

@@ -125,10 +125,17 @@ describe('readSafetensors: malformed files give clear errors', () => {
 
   it('unknown dtype', () => {
     expectError(
-      rawFile({ w: { dtype: 'U8', shape: [4], data_offsets: [0, 4] } }, new Uint8Array(4)),
+      rawFile({ w: { dtype: 'I8', shape: [4], data_offsets: [0, 4] } }, new Uint8Array(4)),
       'unknown-dtype',
-      'tensor "w": dtype "U8" is not supported; expected one of F64, F32, F16, BF16, I64, I32',
+      'tensor "w": dtype "I8" is not supported; expected one of F64, F32, F16, BF16, I64, I32, U8, BOOL',
     );
+  });
+
+  it('reads BOOL and U8 tensors as bytes (older Pythia files keep their causal masks as BOOL)', () => {
+    const file = rawFile({ mask: { dtype: 'BOOL', shape: [2, 2], data_offsets: [0, 4] }, u: { dtype: 'U8', shape: [2], data_offsets: [4, 6] } }, new Uint8Array([1, 0, 1, 1, 7, 255]));
+    const { tensors } = readSafetensors(file);
+    expect(tensors.get('mask')!.data).toEqual(new Uint8Array([1, 0, 1, 1]));
+    expect(tensors.get('u')!.data).toEqual(new Uint8Array([7, 255]));
   });
 
   it('byte length that does not match the shape and dtype', () => {

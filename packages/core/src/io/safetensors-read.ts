@@ -15,7 +15,7 @@ import {
 import { parseSafetensorsHeader, type ParseHeaderOptions, type SafetensorsEntry } from './safetensors-header.js';
 import { checkLayout, type ExpectedLayout } from './safetensors-layout.js';
 
-export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array;
+export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
 /** A decoded tensor. `dtype` is the stored dtype (a BF16 tensor has dtype 'BF16' and Float32Array data). */
 export interface LoadedTensor {
@@ -77,6 +77,9 @@ export function decodeTensor(entry: Pick<SafetensorsEntry, 'dtype'>, raw: Uint8A
       const scratch = new DataView(new ArrayBuffer(4));
       return viaDataView(raw, new Float32Array(count), 2, (v, o) => bfloat16ToNumber(v.getUint16(o, true), scratch));
     }
+    case 'U8':
+    case 'BOOL':
+      return new Uint8Array(copyOf(raw));
   }
 }
 

@@ -53,7 +53,13 @@ describe('loadCheckpoint (bytes)', () => {
     causal.set('embed_out.weight', { shape: [128, 32], data: new Float32Array(128 * 32).fill(9) });
     causal.set('gpt_neox.layers.0.attention.masked_bias', { shape: [], data: [-1e9] });
     causal.set('gpt_neox.layers.1.attention.rotary_emb.inv_freq', { shape: [1], data: [1] });
-    const loaded = loadCheckpoint({ config: JSON.parse(config) as object, weights: writeSafetensors(causal) });
+    // A shard with the BOOL causal-mask buffer older Pythia checkpoints carry (our writer has no BOOL).
+    const header = new TextEncoder().encode(JSON.stringify({ 'gpt_neox.layers.0.attention.bias': { dtype: 'BOOL', shape: [1, 1, 2, 2], data_offsets: [0, 4] } }));
+    const maskShard = new Uint8Array(8 + header.length + 4);
+    new DataView(maskShard.buffer).setUint32(0, header.length, true);
+    maskShard.set(header, 8);
+    maskShard.set([1, 0, 1, 1], 8 + header.length);
+    const loaded = loadCheckpoint({ config: JSON.parse(config) as object, weights: [writeSafetensors(causal), maskShard] });
     expect([...loaded.parameters.keys()]).toEqual([...reference.parameters.keys()]);
     for (const [name, t] of reference.parameters) expect(Array.from(loaded.parameters.get(name)!.data), name).toEqual(Array.from(t.data));
   });
