@@ -45,7 +45,11 @@ export async function writeSafetensorsFile(
   tensors: TensorsToWrite,
   metadata?: Readonly<Record<string, string>>,
 ): Promise<void> {
-  const bytes = writeSafetensors(tensors, metadata);
+  await writeFileAtomic(path, writeSafetensors(tensors, metadata));
+}
+
+/** Any bytes, atomically: a temporary file beside `path`, then a rename over it. */
+export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
   try {
     await writeFile(temporary, bytes);
