@@ -4,6 +4,7 @@
  */
 import { RepurposeError } from '@repurpose/core';
 import { CliError } from './cli-error.js';
+import { EMBED_IDS_HELP, embedIds } from './commands/embed-ids.js';
 import { FIT_HELP, fit } from './commands/fit.js';
 import { FLOPS_HELP, flops } from './commands/flops.js';
 import { gpus, models } from './commands/models.js';
@@ -20,6 +21,7 @@ usage: repurpose <command> [flags]
   flops     training FLOP of a model, method and token count
   models    the Pythia catalog
   gpus      the GPU table used for GPU-hour budgets
+  embed-ids mean-pooled embeddings of token-id sequences from a model directory (debugging)
 
 'repurpose <command> --help' shows a command's flags.`;
 
@@ -27,6 +29,7 @@ type Command = (argv: string[], out: (text: string) => void) => number | Promise
 const COMMANDS: Record<string, [Command, string]> = {
   plan: [plan, PLAN_HELP],
   fit: [fit, FIT_HELP],
+  'embed-ids': [embedIds, EMBED_IDS_HELP],
   flops: [flops, FLOPS_HELP],
   models: [models, 'repurpose models [--json] — the eight Pythia models'],
   gpus: [gpus, 'repurpose gpus [--json] — peak dense FLOP/s per dtype'],

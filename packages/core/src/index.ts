@@ -54,3 +54,4 @@ export * from './io/index.js';
 export * from './engine/index.js';
 export * from './fit/index.js';
 export * from './model/index.js';
+export * from './train/index.js';

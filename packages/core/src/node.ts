@@ -5,3 +5,4 @@
 export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './io/safetensors-file.js';
 export { readLedgerFile } from './fit/ledger-file.js';
 export { loadCheckpointDir } from './model/checkpoint-file.js';
+export { readTrainerCheckpointFile, writeTrainerCheckpointFile } from './train/checkpoint-file.js';
