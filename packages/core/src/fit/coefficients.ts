@@ -6,21 +6,15 @@
  *
  * Only methods present in the fit appear. Not a law: fitted-law.ts builds the ScalingLaw.
  */
-import type { DataTerm } from '../laws/capacity-law.js';
+import type { CapacityLawCoefficients, DataTerm } from '../laws/capacity-law.js';
 import type { MethodKind } from '../methods/method.js';
 import { type ParameterLayout, type PenaltyKind, slotValue } from './parameter-layout.js';
 
-export interface FittedCoefficients {
-  readonly E: number;
-  readonly A: number;
-  readonly alpha: number;
-  /** Present when a restricted method is in the data. */
-  readonly delta?: number;
-  /** Present when LoRA is in the data. */
-  readonly rho?: number;
-  readonly data: Readonly<Partial<Record<MethodKind, DataTerm>>>;
-  readonly penalty: Readonly<Partial<Record<PenaltyKind, number>>>;
-}
+/**
+ * The capacity law's coefficients for the methods in the fit: δ is present when a restricted method
+ * is in the data, ρ when LoRA is, and data/penalty terms only for the methods fitted.
+ */
+export type FittedCoefficients = CapacityLawCoefficients;
 
 export function coefficientsOf(layout: ParameterLayout, theta: ArrayLike<number>): FittedCoefficients {
   const v = (s: Parameters<typeof slotValue>[0]) => slotValue(s, theta);
