@@ -1,9 +1,9 @@
 /**
- * A small seeded pseudo-random generator (mulberry32, a 32-bit state with a SplitMix-style output
- * mix), so bootstrap resamples and synthetic test data are identical on every run and platform.
- * Statistical quality is ample for resampling; it is NOT cryptographic and not for the engine's
- * weight initialisation (which has its own generator).
+ * The engine's seeded generator (mulberry32) with integers and normals on top, so bootstrap
+ * resamples and synthetic test data are identical on every run and platform. Statistical quality is
+ * ample for resampling; it is NOT cryptographic.
  */
+import { seededRandom } from '../engine/seeded-random.js';
 
 export interface Prng {
   /** Uniform in [0, 1), 32 bits of resolution. */
@@ -15,14 +15,8 @@ export interface Prng {
 }
 
 export function seededPrng(seed: number): Prng {
-  let state = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
+  // The xor decorrelates the streams of small seeds (0, 1, 2 …) from the engine's own uses.
+  const next = seededRandom((Math.trunc(seed) ^ 0x9e3779b9) >>> 0);
   return {
     next,
     int: (n) => Math.floor(next() * n),
