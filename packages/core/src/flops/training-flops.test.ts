@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PYTHIA, PYTHIA_NAMES } from '../catalog/pythia.js';
 import { hfParameters, sumWhere } from '../catalog/hf-parameter-names.test-helper.js';
 import { DEFAULT_LORA_RANKS } from '../recipe/search-space.js';
-import { trainingFlops } from './training-flops.js';
+import { elementwisePerBlock, trainingFlops } from './training-flops.js';
 import { pairsToSteps, pairsToTokens, tokensToPairs, tokensToSteps } from './units.js';
 
 const D = 1.23456789e9;
@@ -49,22 +49,27 @@ describe('detailed accounting', () => {
   const T = 78;
   const m = PYTHIA['pythia-14m'];
   const { numLayers: L, hiddenSize: d } = m;
+  const E = 8 * 4 * T + 5 * 512 + 12 * 128; // elementwise per block: NH 4, I 512, d 128
+
+  it('estimates elementwise work from op counts: 8 per attention score, 5 per GELU unit, 12 per channel', () => {
+    expect(elementwisePerBlock(m, T)).toBe(E);
+  });
 
   it('adds attention scores to forward and, through every block with a gradient, to backward', () => {
     const paper = trainingFlops(m, { kind: 'full' }, 1);
     const detailed = trainingFlops(m, { kind: 'full' }, 1, { accounting: 'detailed', sequenceLength: T });
-    expect(detailed.forward - paper.forward).toBe(4 * T * d * L);
-    expect(detailed.backwardActivations - paper.backwardActivations).toBe(8 * T * d * L);
+    expect(detailed.forward - paper.forward).toBe(L * (4 * T * d + E));
+    expect(detailed.backwardActivations - paper.backwardActivations).toBe(2 * L * (4 * T * d + E));
     expect(detailed.backwardWeights - paper.backwardWeights).toBe(d); // embedding scatter-add
   });
 
   it('freezing skips attention backward in frozen blocks; LoRA counts its embed_in adapter', () => {
     const frozen = trainingFlops(m, { kind: 'freeze', trainableBlocks: 2 }, 1, { accounting: 'detailed', sequenceLength: T });
     const paperFrozen = trainingFlops(m, { kind: 'freeze', trainableBlocks: 2 }, 1);
-    expect(frozen.backwardActivations - paperFrozen.backwardActivations).toBe(8 * T * d * 2);
+    expect(frozen.backwardActivations - paperFrozen.backwardActivations).toBe(2 * 2 * (4 * T * d + E));
     const lora = trainingFlops(m, { kind: 'lora', rank: 8 }, 1, { accounting: 'detailed', sequenceLength: T });
     const paperLora = trainingFlops(m, { kind: 'lora', rank: 8 }, 1);
-    expect(lora.forward - paperLora.forward).toBe(4 * T * d * L + 2 * 8 * d);
+    expect(lora.forward - paperLora.forward).toBe(L * (4 * T * d + E) + 2 * 8 * d);
     expect(lora.backwardWeights - paperLora.backwardWeights).toBe(4 * 8 * d);
   });
 

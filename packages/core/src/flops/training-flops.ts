@@ -15,7 +15,8 @@
  * `detailed` accounting adds what really runs beyond that (docs/flops.md has the derivations), for a
  * sequence length T: attention scores QKᵀ and A·V (forward 4·T·d per token per block, backward twice
  * that in every block the gradient passes through), the embedding gradient (a scatter-add, d per token,
- * full only) and LoRA's embed_in adapter (forward 2·r·d, weight gradients 4·r·d per token).
+ * full only), LoRA's embed_in adapter (forward 2·r·d, weight gradients 4·r·d per token) and an
+ * estimate of the elementwise activation work (see `elementwisePerBlock`).
  *
  * Totals are computed as (per-token total) × D so `paper` totals equal PAPER.md's formulas bit for bit;
  * the three parts are each exact products too, so their sum may differ from the total in the last ulp.
@@ -97,15 +98,27 @@ function paperPerToken(model: ModelArchitecture, method: FineTuningMethod, N: nu
   }
 }
 
+/**
+ * Elementwise activation work per token per block, forward, counting 1 FLOP per element per op (the
+ * engine's convention): 8 per attention score and head (scale, mask, and softmax's max, subtract, exp,
+ * sum, divide: 8·NH·T), exact GELU's 5 ops per MLP unit (5·I), and the two LayerNorm normalisations
+ * with the residual adds (12·d). Backward does about twice that. An estimate from op counts, not an
+ * exact tally: bias and LayerNorm affine work is already in the 2N terms.
+ */
+export function elementwisePerBlock(model: ModelArchitecture, T: number): number {
+  return 8 * model.numHeads * T + 5 * model.intermediateSize + 12 * model.hiddenSize;
+}
+
 function detailedExtraPerToken(model: ModelArchitecture, method: FineTuningMethod, T: number) {
   const { numLayers: L, hiddenSize: d } = model;
+  const elementwise = elementwisePerBlock(model, T);
   // QKᵀ and A·V: each a T×d by d×T (resp. T×T by T×d) product per sequence, i.e. 2·T·d per token.
   const attentionForwardPerBlock = 4 * T * d;
   // The gradient reaches every block except the frozen ones; attention has no weights, so its
   // backward is all activation gradients: two matmuls per forward matmul.
   const blocksWithGradient = method.kind === 'freeze' ? method.trainableBlocks : L;
-  const forward = L * attentionForwardPerBlock + (method.kind === 'lora' ? 2 * method.rank * d : 0);
-  const backwardActivations = blocksWithGradient * 2 * attentionForwardPerBlock;
+  const forward = L * (attentionForwardPerBlock + elementwise) + (method.kind === 'lora' ? 2 * method.rank * d : 0);
+  const backwardActivations = blocksWithGradient * 2 * (attentionForwardPerBlock + elementwise);
   let backwardWeights = 0;
   if (method.kind === 'full') backwardWeights = d; // embed_in gradient: scatter-add of one d-row per token
   if (method.kind === 'lora') backwardWeights = 4 * method.rank * d; // embed_in adapter: dB and dA

@@ -6,17 +6,17 @@
  * where it is frozen but the gradient must pass (bias-only, LoRA), and nothing in frozen blocks.
  *
  * What exactly is compared (printed by the test):
- * - graph matmul FLOPs vs the analytic total with the terms the paper charges for vector parameters
- *   (biases and LayerNorms, 2 FLOP per parameter per pass: 13d per block + 2d) and the embedding
- *   scatter-add moved out, since the graph computes those with elementwise ops and reductions, not
- *   matmuls. The acceptance bar is 1%; it agrees within 1e-4 (the InfoNCE score matmul is the rest).
- * - unadjusted, for the record: graph matmul and graph total vs the analytic total. The total is
- *   1–2% above because LayerNorm, GELU, softmax, masking and rotary elementwise work is in no formula.
+ * - the graph's total FLOPs vs the detailed total: within 1% (the acceptance bar). The detailed
+ *   accounting's elementwise term is an estimate from op counts, so this is the loose check;
+ * - graph matmul FLOPs vs the detailed total with its non-matmul terms moved out — what the paper
+ *   charges for vector parameters (biases and LayerNorms, 2 FLOP per parameter per pass: 13d per block
+ *   + 2d), the embedding scatter-add and the elementwise estimate: within 1e-4 (the InfoNCE score
+ *   matmul is the rest), the exact check of the structure.
  */
 import { describe, expect, it } from 'vitest';
 import { PYTHIA } from '../catalog/pythia.js';
 import { countGraphFlops } from '../engine/flops.js';
-import { trainingFlops } from '../flops/training-flops.js';
+import { elementwisePerBlock, trainingFlops } from '../flops/training-flops.js';
 import type { FineTuningMethod } from '../methods/method.js';
 import { linearModules } from './parameter-layout.js';
 import { buildTrainingGraph } from './training-graph.js';
@@ -35,8 +35,14 @@ const METHODS: FineTuningMethod[] = [
   { kind: 'lora', rank: RANK },
 ];
 
-/** Per token, what the paper's formula charges for vector parameters (biases, LayerNorms) and the embedding scatter. */
+/** Per token, the detailed terms that are not matmuls: vector parameters, the embedding scatter, elementwise work. */
 function nonMatmulAnalytic(m: FineTuningMethod): number {
+  const blocksWithGradient = m.kind === 'freeze' ? m.trainableBlocks : L;
+  return vectorAndScatter(m) + (L + 2 * blocksWithGradient) * elementwisePerBlock(arch, T);
+}
+
+/** What the paper's formula charges for vector parameters (biases, LayerNorms), and the embedding scatter. */
+function vectorAndScatter(m: FineTuningMethod): number {
   const vectorPerBlock = 13 * d; // QKV 3d, dense d, h_to_4h 4d, 4h_to_h d, two LayerNorms 4d
   const nVec = L * vectorPerBlock + 2 * d;
   switch (m.kind) {
@@ -57,7 +63,7 @@ const graphs = new Map(METHODS.map((m) => [m.kind, countGraphFlops(buildTraining
 
 describe(`graph FLOPs vs detailed accounting (pythia-14m shape, T = ${T}, per token)`, () => {
   for (const m of METHODS) {
-    it(`${m.kind}: matmul FLOPs agree within 1% (in fact within 1e-4: only the B×B score matmul is extra)`, () => {
+    it(`${m.kind}: total FLOPs agree within 1%; matmul FLOPs within 1e-4 (only the B×B score matmul is extra)`, () => {
       const flops = graphs.get(m.kind)!;
       const analytic = trainingFlops(arch, m, 1, { accounting: 'detailed', sequenceLength: T }).total;
       const matmul = flops.matmul / TOKENS;
@@ -73,9 +79,7 @@ describe(`graph FLOPs vs detailed accounting (pythia-14m shape, T = ${T}, per to
       };
       console.info(`FLOPs per token, ${m.kind}`, row);
       expect(Math.abs(row.matmulVsMatmulPart)).toBeLessThan(1e-4);
-      // Elementwise work only adds: the total is above the analytic count, by a few percent at most.
-      expect(row.totalVsDetailed).toBeGreaterThan(0);
-      expect(row.totalVsDetailed).toBeLessThan(0.03);
+      expect(Math.abs(row.totalVsDetailed)).toBeLessThan(0.01);
     });
   }
 });
