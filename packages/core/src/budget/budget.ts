@@ -86,9 +86,10 @@ export function resolveHardware(hardware: unknown, field = 'hardware'): Resolved
     const d = DEFAULT_HARDWARE;
     return { ...hardwareFrom(d.gpu, d.mfu, d.dtype, d.pricePerGpuHour, field), assumed: ['gpu', 'mfu', 'pricePerGpuHour'] };
   }
-  const raw = validate(z.object({ mfu: z.unknown() }).partial().passthrough(), hardware, field);
   const h = validate(HardwareSchema, hardware, field);
-  return { ...hardwareFrom(h.gpu, h.mfu, h.dtype, h.pricePerGpuHour, field), assumed: assumedOf(raw.mfu, h.pricePerGpuHour) };
+  // The schema fills in a default MFU, so whether the user gave one is read off the raw input.
+  const mfuGiven = (hardware as { mfu?: unknown }).mfu;
+  return { ...hardwareFrom(h.gpu, h.mfu, h.dtype, h.pricePerGpuHour, field), assumed: assumedOf(mfuGiven, h.pricePerGpuHour) };
 }
 
 const assumedOf = (mfu: unknown, price: number | undefined) =>

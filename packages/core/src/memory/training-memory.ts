@@ -17,7 +17,7 @@
 import { z } from 'zod';
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import { loraParameterCounts, parameterCounts } from '../catalog/parameter-counts.js';
-import type { FineTuningMethod } from '../methods/method.js';
+import { type FineTuningMethod, trainableParameters } from '../methods/method.js';
 import { DEFAULT_SEQUENCE_LENGTH } from '../flops/training-flops.js';
 import { DEFAULT_BATCH_SIZE } from '../flops/units.js';
 import { expect, integerAtLeast } from '../validate.js';
@@ -54,21 +54,14 @@ export interface MemoryEstimate {
 const BF16 = 2;
 const FP32 = 4;
 
-/** Parameters that receive gradients and optimizer state (embedding and adapters included). */
+/**
+ * Parameters that receive gradients and optimizer state: the paper's N_tr plus what its count leaves
+ * out — the embedding under full fine-tuning, LoRA's embed_in adapter.
+ */
 export function optimizedParameters(model: ModelArchitecture, method: FineTuningMethod): number {
-  const c = parameterCounts(model);
-  switch (method.kind) {
-    case 'full':
-      return c.total;
-    case 'freeze':
-      return method.trainableBlocks * c.perBlock + c.finalLayerNorm;
-    case 'bias':
-      return c.biases;
-    case 'lora': {
-      const lora = loraParameterCounts(model, method.rank);
-      return lora.blocks + lora.embedIn;
-    }
-  }
+  const uncounted =
+    method.kind === 'full' ? parameterCounts(model).embedding : method.kind === 'lora' ? loraParameterCounts(model, method.rank).embedIn : 0;
+  return trainableParameters(model, method) + uncounted;
 }
 
 export function trainingMemory(model: ModelArchitecture, method: FineTuningMethod, options: z.output<typeof MemoryOptionsSchema>): MemoryEstimate {
