@@ -92,19 +92,26 @@ export function plan(argv: string[], out: (text: string) => void): number {
 function budgetsFrom(v: Values): Budget[] {
   const forms = [v.budget !== undefined, v['paper-budgets'] === true, v['gpu-hours'] !== undefined, v.dollars !== undefined].filter(Boolean).length;
   if (forms !== 1) throw new CliError('give exactly one of --budget, --paper-budgets, --gpu-hours or --dollars');
-  const hardware = { ...(v.gpu !== undefined ? { gpu: v.gpu } : {}), ...(v.mfu !== undefined ? { mfu: numberFlag('mfu', v.mfu)! } : {}), ...(v.dtype !== undefined ? { dtype: v.dtype as never } : {}) };
   if (v['gpu-hours'] !== undefined) {
     if (v.gpu === undefined) throw new CliError('--gpu-hours needs --gpu, e.g. --gpu H100');
-    return [{ gpuHours: numberFlag('gpu-hours', v['gpu-hours'])!, gpu: v.gpu, ...hardware, ...priceOf(v) } as Budget];
+    return [{ gpuHours: numberFlag('gpu-hours', v['gpu-hours'])!, ...hardwareFlags(v) } as Budget];
   }
   if (v.dollars !== undefined) {
     if (v.gpu === undefined || v.price === undefined) throw new CliError('--dollars needs --gpu and --price (dollars per GPU-hour)');
-    return [{ dollars: numberFlag('dollars', v.dollars)!, pricePerGpuHour: numberFlag('price', v.price)!, gpu: v.gpu, ...hardware } as Budget];
+    return [{ dollars: numberFlag('dollars', v.dollars)!, ...hardwareFlags(v) } as Budget];
   }
   return v['paper-budgets'] ? PAPER_BUDGETS : numberListFlag('budget', v.budget)!;
 }
 
-const priceOf = (v: Values) => (v.price !== undefined ? { pricePerGpuHour: numberFlag('price', v.price)! } : {});
+/** --gpu, --mfu, --dtype and --price, for a time budget or for the views of a FLOP budget. */
+function hardwareFlags(v: Values) {
+  return {
+    ...(v.gpu !== undefined ? { gpu: v.gpu } : {}),
+    ...(v.mfu !== undefined ? { mfu: numberFlag('mfu', v.mfu)! } : {}),
+    ...(v.dtype !== undefined ? { dtype: v.dtype as never } : {}),
+    ...(v.price !== undefined ? { pricePerGpuHour: numberFlag('price', v.price)! } : {}),
+  };
+}
 
 function optionsFrom(v: Values): PlanOptions {
   const kinds = v.methods?.split(',').map((s) => s.trim());
@@ -112,10 +119,8 @@ function optionsFrom(v: Values): PlanOptions {
   for (const k of kinds ?? []) if (!known.includes(k as MethodKind)) throw new CliError(`--methods: expected a list of ${known.join(', ')}, got ${JSON.stringify(k)}`);
   const on = (k: MethodKind) => !kinds || kinds.includes(k);
   const ranks = numberListFlag('ranks', v.ranks);
-  const hardware =
-    v.gpu !== undefined && v['gpu-hours'] === undefined && v.dollars === undefined
-      ? { gpu: v.gpu, ...(v.mfu !== undefined ? { mfu: numberFlag('mfu', v.mfu)! } : {}), ...priceOf(v) }
-      : undefined;
+  // A time budget carries its own hardware; a FLOP budget's views use --gpu's when given.
+  const hardware = v.gpu !== undefined && v['gpu-hours'] === undefined && v.dollars === undefined ? { ...hardwareFlags(v), gpu: v.gpu } : undefined;
   return {
     ...(v.law !== undefined ? { law: readLaw(v.law) } : {}),
     ...(v.models !== undefined ? { models: v.models.split(',').map((s) => s.trim()) } : {}),
