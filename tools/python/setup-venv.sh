@@ -22,7 +22,8 @@ set -- $INDEXES
 ARGS=()
 if [ $# -gt 0 ]; then ARGS+=(--index-url "$1"); shift; for i in "$@"; do ARGS+=(--extra-index-url "$i"); done; fi
 [ -n "$FIND" ] && ARGS+=(--find-links "$FIND")
-if ! "$VENV/bin/pip" install -q "${ARGS[@]}" "${PACKAGES[@]}"; then
-  echo "python peers: skipped (pip could not install from the local wheelhouse)"; rm -rf "$VENV"; exit 0
+# pip's log goes to a file: it warns once per package about index folders the wheelhouse lacks.
+if ! "$VENV/bin/pip" install -q "${ARGS[@]}" "${PACKAGES[@]}" > .tmp/venv-pip.log 2>&1; then
+  echo "python peers: skipped (pip could not install from the local wheelhouse; see .tmp/venv-pip.log)"; tail -5 .tmp/venv-pip.log; rm -rf "$VENV"; exit 0
 fi
 echo "python peers: $VENV installed"
