@@ -17,6 +17,7 @@ import type { BootstrapResult } from './bootstrap.js';
 import { percentileInterval } from './bootstrap.js';
 import { coefficientsOf, type FittedCoefficients, flattenCoefficients } from './coefficients.js';
 import type { CrossValidation } from './cross-validation.js';
+import { checkLawQuery } from '../laws/law-query.js';
 import type { LbfgsStop } from './lbfgs.js';
 import { logPredict } from './objective.js';
 import type { FixedCoefficient, ParameterLayout } from './parameter-layout.js';
@@ -144,14 +145,15 @@ export function makeFittedLaw(p: FittedLawParts): FittedLaw {
         }
       : undefined;
 
-  const check = (query: LawQuery) => {
+  const check = (raw: LawQuery): LawQuery => {
+    const query = checkLawQuery(raw);
     if (!layout.methods.includes(query.method.kind)) {
       throw new RepurposeError(
         `law ${p.name} was fitted to runs of ${layout.methods.join(', ')} and cannot predict ${query.method.kind}; ` +
           `fit runs of ${query.method.kind}, or leave it out of the search (e.g. optimalRecipe(budget, { law, methods: { ${query.method.kind}: false } }))`,
       );
     }
-    if (!(query.tokens > 0) || !Number.isFinite(query.tokens)) throw new ValidationError('query.tokens', query.tokens, 'a positive finite number of tokens');
+    return query;
   };
 
   const metadata: LawMetadata = {
@@ -176,17 +178,16 @@ export function makeFittedLaw(p: FittedLawParts): FittedLaw {
     ...(p.crossValidation ? { crossValidation: p.crossValidation } : {}),
     excluded: p.excluded,
     ...(p.bootstrap ? { replicates: p.bootstrap.thetas.map((t) => coefficientsOf(layout, t)) } : {}),
-    supports: (query) => layout.methods.includes(query.method.kind),
-    predict(query) {
-      check(query);
-      return Math.exp(logPredict(layout, theta, query));
+    supports: (query) => layout.methods.includes(checkLawQuery(query, 'query', { tokens: false }).method.kind),
+    predict(raw) {
+      return Math.exp(logPredict(layout, theta, check(raw)));
     },
     interval(query, level = p.level) {
       const thetas = p.bootstrap?.thetas;
       if (!thetas || thetas.length === 0) return undefined;
       if (!(level > 0 && level < 1)) throw new ValidationError('level', level, 'a coverage level strictly between 0 and 1, e.g. 0.9');
-      check(query);
-      const [low, high] = percentileInterval(thetas.map((t) => Math.exp(logPredict(layout, t, query))), level);
+      const q = check(query);
+      const [low, high] = percentileInterval(thetas.map((t) => Math.exp(logPredict(layout, t, q))), level);
       return { low, high, level };
     },
   };
