@@ -98,21 +98,41 @@ export function checkCapacityCoefficients(c: unknown, field = 'coefficients'): C
   return c as CapacityLawCoefficients;
 }
 
-/** The capacity law with coefficients `c`: predicts for the methods `c` covers, refuses the rest. */
-export function capacityLaw(name: string, c: CapacityLawCoefficients, metadata: LawMetadata): ScalingLaw {
+export interface CapacityLawOptions {
+  /** LoRA ranks the law may predict (a fit at one rank cannot say how the penalty moves with rank); absent: all. */
+  readonly loraRanks?: readonly number[];
+}
+
+/** Whether `method` is a LoRA rank outside `ranks` (so the law must not speak about it). */
+export function rankOutside(method: { kind: string; rank?: number }, ranks: readonly number[] | undefined): boolean {
+  return ranks !== undefined && method.kind === 'lora' && !ranks.includes(method.rank!);
+}
+
+/**
+ * The capacity law with coefficients `c`: predicts for the methods `c` covers (and, with
+ * `options.loraRanks`, LoRA at those ranks only), refuses the rest.
+ */
+export function capacityLaw(name: string, c: CapacityLawCoefficients, metadata: LawMetadata, options: CapacityLawOptions = {}): ScalingLaw {
   if (typeof name !== 'string' || name.length === 0) throw new ValidationError('name', name, 'a non-empty law name');
   checkCapacityCoefficients(c);
   if (metadata === null || typeof metadata !== 'object' || typeof metadata.provenance !== 'string') {
     throw new ValidationError('metadata', metadata, '{ provenance: a sentence saying where the coefficients came from, fittedToRuns }');
   }
   const kinds = supportedKinds(c);
+  const ranks = options.loraRanks;
   return {
     name,
-    metadata: { ...metadata, form: 'E + A·N^−α + B_m·D^−β_m + G_m·N^−δ·h_m', coefficients: c },
-    supports: (query) => kinds.includes(checkLawQuery(query, 'query', { tokens: false }).method.kind),
+    metadata: { ...metadata, form: 'E + A·N^−α + B_m·D^−β_m + G_m·N^−δ·h_m', coefficients: c, ...(ranks ? { loraRanks: ranks } : {}) },
+    supports: (query) => {
+      const q = checkLawQuery(query, 'query', { tokens: false });
+      return kinds.includes(q.method.kind) && !rankOutside(q.method, ranks);
+    },
     predict(raw) {
       const query = checkLawQuery(raw);
       const kind = query.method.kind;
+      if (rankOutside(query.method, ranks)) {
+        throw new RepurposeError(`law ${name} was fitted to LoRA at r = ${ranks!.join(', ')} only and cannot predict r = ${(query.method as { rank: number }).rank}; plan at that rank (methods: { lora: { ranks: [${ranks!.join(', ')}] } })`);
+      }
       const data = c.data[kind];
       if (!data || !kinds.includes(kind)) {
         throw new RepurposeError(`law ${name} covers ${kinds.join(', ')} and cannot predict ${kind}; leave ${kind} out of the search or use a law that covers it`);
