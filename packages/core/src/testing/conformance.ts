@@ -306,6 +306,15 @@ const COMPOSITE_RECIPES: Record<CompositeKind, (dtype: FloatDType) => Recipe> = 
   layerNorm: (d) => recipe(d, { x: [2, 4], w: [4], c: [4] }, (b, x) => b.layerNorm(x.x!, x.w!, x.c!)),
   gelu: (d) => recipe(d, { x: [5] }, (b, x) => b.gelu(x.x!)),
   attention: (d) => recipe(d, { q: [2, 3, 2], k: [2, 3, 2], v: [2, 3, 2] }, (b, x) => b.attention(x.q!, x.k!, x.v!, { causal: true, mask: b.value('m') }), { m: causalMask }),
+  // The backward composites, as `grad` emits them (their own gradient goes through their decomposition).
+  geluGrad: (d) => recipe(d, { x: [5], dy: [5] }, (b, x) => b.node('geluGrad', [x.x!, x.dy!], {})),
+  softmaxGrad: (d) => recipe(d, { y: [2, 3], dy: [2, 3] }, (b, x) => b.node('softmaxGrad', [b.softmax(x.y!), x.dy!], { axis: 1 })),
+  logSoftmaxGrad: (d) => recipe(d, { y: [2, 3], dy: [2, 3] }, (b, x) => b.node('logSoftmaxGrad', [b.logSoftmax(x.y!), x.dy!], { axis: 1 })),
+  layerNormGrad: (d) => recipe(d, { x: [2, 4], w: [4], dy: [2, 4] }, (b, x) => b.node('layerNormGrad', [x.x!, x.w!, x.dy!], { eps: 1e-5, grads: [true, true, true] })),
+  attentionGrad: (d) =>
+    recipe(d, { q: [2, 3, 2], k: [2, 3, 2], v: [2, 3, 2], dy: [2, 3, 2] }, (b, x) => b.node('attentionGrad', [x.q!, x.k!, x.v!, x.dy!, b.value('m')], { causal: true, scale: 0.7, grads: [true, true, true] }), {
+      m: causalMask,
+    }),
 };
 
 const GRAD_RECIPES: Record<string, (dtype: FloatDType) => Recipe> = {
