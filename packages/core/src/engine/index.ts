@@ -33,6 +33,6 @@ export type { HostTensor } from './host-tensor.js';
 export { hostTensor, scalarTensor } from './host-tensor.js';
 export type { Backend, BackendSupport, Executable, Feed, ResidentTensor, RunOptions } from './backend.js';
 export { isResident, prepareForBackend, selectOutputs } from './backend.js';
-export { gradCheck } from './grad-check.js';
-export type { GradCheckResult, SyncRunner } from './grad-check.js';
+export { gradCheck, gradCheckOn } from './grad-check.js';
+export type { GradCheckOptions, GradCheckResult, SyncRunner } from './grad-check.js';
 export { seededRandom, uniformValues } from './seeded-random.js';

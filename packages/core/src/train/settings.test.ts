@@ -9,7 +9,7 @@ import { ValidationError } from '../errors.js';
 import { referenceBackend } from '../reference/index.js';
 import { decodeTrainerCheckpoint, encodeTrainerCheckpoint, TrainerStateSchema } from './checkpoint.js';
 import { crc32Hex } from './checksum.js';
-import { arrayPairSource, syntheticPairs } from './pairs.js';
+import { arrayPairSource, syntheticPairs, type TokenPair } from './pairs.js';
 import { TRAINER_SETTING_NAMES } from './settings.js';
 import { TINY, tinyParameters } from './tiny-model.test-helper.js';
 import { type TrainerEvent, type TrainerOptions, train } from './trainer.js';
@@ -99,7 +99,7 @@ describe('trainer checkpoints carry a checksum', () => {
 });
 
 describe('trainer epochs', () => {
-  const pairs = syntheticPairs({ vocabSize: 128, topics: 16, seed: 2 }).read(0, 16);
+  const pairs = syntheticPairs({ vocabSize: 128, topics: 16, seed: 2 }).read(0, 16) as readonly TokenPair[];
 
   it('one pass by default: stops with reason data and a warning naming the fix', async () => {
     const events: TrainerEvent[] = [];
