@@ -27,6 +27,13 @@ export interface GradOptions {
   readonly loss: string;
   /** Input ids to differentiate with respect to — usually trainable param names. */
   readonly wrt: readonly ValueId[];
+  /**
+   * Static loss scale S for low-precision backward passes: the loss gradient is seeded with S
+   * instead of 1, so every intermediate gradient is S times larger (f16 keeps small ones from
+   * flushing to zero), and each `grad:<id>` is multiplied by 1/S in the wrt input's own dtype (f32
+   * master weights). Default 1, which adds no nodes. A power of two keeps the scaling exact.
+   */
+  readonly lossScale?: number;
 }
 
 export function gradOutputName(id: ValueId): string {
@@ -41,6 +48,8 @@ export function grad(graph: Graph, options: GradOptions): Graph {
   if (!isFloat(lossType.dtype) || sizeOf(lossType.shape) !== 1) {
     throw new GraphError('grad loss type', `${lossType.dtype}[${lossType.shape}]`, 'a float tensor with one element');
   }
+  const scale = options.lossScale ?? 1;
+  if (!(Number.isFinite(scale) && scale > 0)) throw new GraphError('grad lossScale', scale, 'a positive finite number');
   const wrt = [...new Set(options.wrt)];
   for (const id of wrt) {
     const t = types.get(id);
@@ -69,7 +78,7 @@ export function grad(graph: Graph, options: GradOptions): Graph {
   };
   const lossValue = b.value(loss);
   const lossNode = expanded.nodes.find((n) => n.id === loss);
-  b.inScope(gradScope(lossNode?.scope ?? ''), () => accumulate(loss, b.fill(1, lossValue.shape, lossValue.dtype)));
+  b.inScope(gradScope(lossNode?.scope ?? ''), () => accumulate(loss, b.fill(scale, lossValue.shape, lossValue.dtype)));
 
   for (let i = expanded.nodes.length - 1; i >= 0; i--) {
     const node = expanded.nodes[i]!;
@@ -94,7 +103,7 @@ export function grad(graph: Graph, options: GradOptions): Graph {
   for (const id of wrt) {
     const x = b.value(id);
     const g = grads.get(id) ?? b.inScope(gradScope(''), () => b.zeros(x.shape, x.dtype));
-    b.output(gradOutputName(id), g);
+    b.output(gradOutputName(id), scale === 1 ? g : b.inScope(gradScope('loss_scale'), () => b.mul(g, 1 / scale)));
   }
   const built = b.build();
   return eliminateDeadCode({ ...built, outputs: built.outputs.filter((o) => o.name !== LOSS_OUTPUT) });
