@@ -2,15 +2,19 @@
  * Autodiff as a graph transform: `grad(graph, { loss, wrt })` returns a new graph that computes the
  * original outputs plus one output per `wrt` value, named `gradOutputName(id)` (`grad:<id>`).
  *
- * How: composites whose rule is 'decompose' and that lie on a loss→wrt path are expanded first; then
+ * How: composites whose rule is 'decompose' (today only the backward composites, i.e. a gradient of
+ * a gradient graph) and that lie on a loss→wrt path are expanded first; then
  * nodes are walked in reverse and each node on a path gets its GRAD_RULES rule, told which inputs
  * are on a path (`wants`). Nodes off every loss→wrt path get no gradient nodes at all — that is what
  * makes freezing and bias-only cheaper, and what the tests assert. Contributions to a value used
  * several times are summed as they arrive. New nodes carry the forward node's scope + `.grad`.
- * A wrt the loss does not depend on gets an explicit zero gradient.
+ * A wrt the loss does not depend on gets an explicit zero gradient. The forward composites' rules emit
+ * backward composites (rules/index.ts), so a backend can run both fused. `lossScale` seeds the loss
+ * gradient with S and unscales each result (mixed precision, model/training-graph.ts).
  *
- * Not a tape or an eager autograd: nothing runs here. Higher-order gradients work in principle (the
- * result is an ordinary graph) but are not tested.
+ * Not a tape or an eager autograd: nothing runs here. Higher-order gradients work (the result is an
+ * ordinary graph); the backward composites' own gradients, through their decompositions, are the
+ * ones finite-difference checked (rules/rules.test.ts).
  */
 import { GraphBuilder, type Tensor } from './builder.js';
 import { isFloat } from './dtype.js';
