@@ -6,3 +6,4 @@ export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } 
 export { readLedgerFile } from './fit/ledger-file.js';
 export { loadCheckpointDir } from './model/checkpoint-file.js';
 export { readTrainerCheckpointFile, writeTrainerCheckpointFile } from './train/checkpoint-file.js';
+export { loadTokenizerDir, readPairFilePath } from './text/files.js';
