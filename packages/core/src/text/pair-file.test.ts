@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -105,6 +106,10 @@ describe('readPairFilePath (Node)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pairs-'));
     writeFileSync(join(dir, 'p.tsv'), '{"query": "looks like json"}\tbut is tsv\n');
     expect((await readPairFilePath(join(dir, 'p.tsv'))).pairs[0]!.query).toBe('{"query": "looks like json"}');
-    await expect(readPairFilePath(join(dir, 'missing.jsonl'))).rejects.toThrow(/missing\.jsonl: cannot be read \(ENOENT/);
+    await expect(readPairFilePath(join(dir, 'missing.jsonl'))).rejects.toThrow(/invalid path: expected a pair file \(JSONL or TSV\) that exists and can be read \(ENOENT\)/);
+    await expect(readPairFilePath(dir)).rejects.toThrow(/it is a directory/);
+    if (spawnSync('mkfifo', [join(dir, 'fifo.jsonl')]).status === 0) await expect(readPairFilePath(join(dir, 'fifo.jsonl'))).rejects.toThrow(/it is a FIFO/);
+    writeFileSync(join(dir, 'empty.jsonl'), '');
+    await expect(readPairFilePath(join(dir, 'empty.jsonl'))).rejects.toThrow(/empty\.jsonl: the file is empty/);
   });
 });
