@@ -9,3 +9,4 @@ export { readTrainerCheckpointFile, writeTrainerCheckpointFile } from './train/c
 export { writeFileAtomic, sweepStaleTemporaries } from './io/write-file-atomic.js';
 export { readRegularFile, readRegularTextFile } from './io/read-regular-file.js';
 export { readLawFile, writeLawFile } from './fit/law-file.js';
+export { loadTokenizerDir, readPairFilePath } from './text/files.js';
