@@ -1,0 +1,78 @@
+/**
+ * `createOnnxBackend`: the engine's Backend on an injected ONNX Runtime module. `compile` prepares the
+ * graph (decomposes nothing — every composite is claimed), rejects dtypes it does not run, lowers it to
+ * one ONNX model (lower/lower-graph.ts) and creates one InferenceSession with the chosen execution
+ * providers and threads. It keeps tensors resident: `upload` wraps a host tensor as an ORT tensor,
+ * `download` reads one back. Not a scheduler: one session per compiled graph, runs in order.
+ */
+import { type Backend, type BackendSupport, COMPOSITE_KINDS, checkGraph, GraphError, type Graph, type HostTensor, prepareForBackend, type ResidentTensor } from '@repurpose/core/engine';
+import { makeExecutable, type OnnxExecutable } from './executable.js';
+import { lowerGraph } from './lower/lower-graph.js';
+import type { OrtSessionOptions } from './ort-module.js';
+import { type OnnxBackendOptions, resolveOnnxOptions } from './options.js';
+import { BACKEND_NAME, ortTensorOf, releaseResident, residentOf, toHost, toOrt } from './resident.js';
+
+export interface OnnxBackend extends Backend {
+  compile(graph: Graph): Promise<OnnxExecutable>;
+  upload(tensor: HostTensor): Promise<ResidentTensor>;
+  download(tensor: ResidentTensor): Promise<HostTensor>;
+  /** Drops a resident tensor now (otherwise it goes with its handle). */
+  release(tensor: ResidentTensor): void;
+}
+
+export const ONNX_SUPPORT: BackendSupport = Object.freeze({
+  dtypes: Object.freeze(['f32', 'f64', 'i32'] as const),
+  composites: Object.freeze([...COMPOSITE_KINDS]),
+  resident: true,
+});
+
+export function createOnnxBackend(options: OnnxBackendOptions): OnnxBackend {
+  const o = resolveOnnxOptions(options);
+  const sessionOptions: OrtSessionOptions = {
+    executionProviders: o.executionProviders,
+    graphOptimizationLevel: o.optimization,
+    executionMode: 'sequential',
+    interOpNumThreads: 1,
+    ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}),
+  };
+  let disposed = false;
+  const live = new Set<OnnxExecutable>();
+
+  const compile = async (graph: Graph): Promise<OnnxExecutable> => {
+    if (disposed) throw new GraphError('backend', 'disposed', 'a live ONNX backend');
+    checkGraph(graph);
+    const prepared = prepareForBackend(graph, ONNX_SUPPORT);
+    for (const v of [...prepared.inputs.map((i) => ({ id: i.id, type: i.type })), ...prepared.nodes]) {
+      if (!ONNX_SUPPORT.dtypes.includes(v.type.dtype)) throw new GraphError(`value ${v.id} dtype`, v.type.dtype, `one of ${ONNX_SUPPORT.dtypes.join(', ')}`);
+    }
+    const lowered = lowerGraph(prepared);
+    let session;
+    try {
+      session = await o.ort.InferenceSession.create(lowered.bytes, sessionOptions);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (/provider|backend|EP\b/i.test(message)) {
+        throw new GraphError('options.executionProviders', o.executionProviders, `execution providers this ONNX Runtime build has (${message})`);
+      }
+      throw new GraphError('graph', `an ONNX model ONNX Runtime rejected (${message})`, 'a model ORT can load');
+    }
+    const exe = makeExecutable(o.ort, session, prepared, lowered.bytes, lowered.outputNames);
+    const dispose = exe.dispose;
+    const tracked: OnnxExecutable = { ...exe, dispose: () => { live.delete(tracked); dispose(); } };
+    live.add(tracked);
+    return tracked;
+  };
+
+  return {
+    name: BACKEND_NAME,
+    support: ONNX_SUPPORT,
+    compile,
+    upload: async (tensor) => residentOf(toOrt(o.ort, tensor), tensor.dtype, tensor.shape),
+    download: async (tensor) => toHost(ortTensorOf(tensor, 'download'), 'download'),
+    release: (tensor) => releaseResident(tensor),
+    dispose: () => {
+      disposed = true;
+      for (const exe of [...live]) exe.dispose();
+    },
+  };
+}
