@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '@repurpose/core';
+import { COMPOSITE_KINDS, type CompositeKind } from '@repurpose/core/engine';
 import { isOrtModule, type OrtModule } from './ort-module.js';
 
 export interface OnnxBackendOptions {
@@ -16,6 +17,8 @@ export interface OnnxBackendOptions {
   readonly threads?: number;
   /** Default 'all' (ORT fuses Transpose+MatMul, Gelu, LayerNorm…). */
   readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
+  /** Composites lowered as fused ONNX ops; the rest are decomposed first. Default all. */
+  readonly composites?: readonly CompositeKind[];
 }
 
 export interface ResolvedOnnxOptions {
@@ -23,6 +26,7 @@ export interface ResolvedOnnxOptions {
   readonly executionProviders: readonly string[];
   readonly threads: number | undefined;
   readonly optimization: 'disabled' | 'basic' | 'extended' | 'all';
+  readonly composites: readonly CompositeKind[];
 }
 
 const Schema = z
@@ -30,6 +34,7 @@ const Schema = z
     ort: z.unknown(),
     executionProviders: z.array(z.string({ error: () => 'an execution provider name' }), { error: () => 'an array of execution provider names' }).min(1, { error: () => 'at least one execution provider' }).optional(),
     threads: z.number({ error: () => 'a positive integer' }).int({ error: () => 'a positive integer' }).min(1, { error: () => 'a positive integer' }).optional(),
+    composites: z.array(z.enum(COMPOSITE_KINDS as [CompositeKind, ...CompositeKind[]], { error: () => `a composite (${COMPOSITE_KINDS.join(', ')})` })).optional(),
     optimization: z.enum(['disabled', 'basic', 'extended', 'all'], { error: () => '"disabled", "basic", "extended" or "all"' }).optional(),
   })
   .strict();
@@ -54,5 +59,6 @@ export function resolveOnnxOptions(options: unknown): ResolvedOnnxOptions {
     executionProviders: parsed.data.executionProviders ?? ['cpu'],
     threads: parsed.data.threads,
     optimization: parsed.data.optimization ?? 'all',
+    composites: parsed.data.composites ?? COMPOSITE_KINDS,
   };
 }
