@@ -31,7 +31,7 @@ export interface ResolvedOnnxOptions {
 
 const Schema = z
   .object({
-    ort: z.unknown(),
+    ort: z.unknown().optional(),
     executionProviders: z.array(z.string({ error: () => 'an execution provider name' }), { error: () => 'an array of execution provider names' }).min(1, { error: () => 'at least one execution provider' }).optional(),
     threads: z.number({ error: () => 'a positive integer' }).int({ error: () => 'a positive integer' }).min(1, { error: () => 'a positive integer' }).optional(),
     composites: z.array(z.enum(COMPOSITE_KINDS as [CompositeKind, ...CompositeKind[]], { error: () => `a composite (${COMPOSITE_KINDS.join(', ')})` })).optional(),
