@@ -35,6 +35,7 @@ export function createOnnxBackend(options: OnnxBackendOptions): OnnxBackend {
     executionMode: 'sequential',
     interOpNumThreads: 1,
     ...(o.threads !== undefined ? { intraOpNumThreads: o.threads } : {}),
+    ...o.sessionOptions,
   };
   let disposed = false;
   const live = new Set<OnnxExecutable>();

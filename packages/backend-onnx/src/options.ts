@@ -19,6 +19,8 @@ export interface OnnxBackendOptions {
   readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
   /** Composites lowered as fused ONNX ops; the rest are decomposed first. Default all. */
   readonly composites?: readonly CompositeKind[];
+  /** Extra ORT session options, passed through (profiling, `extra` config entries such as spinning). */
+  readonly sessionOptions?: Readonly<Record<string, unknown>>;
 }
 
 export interface ResolvedOnnxOptions {
@@ -27,6 +29,7 @@ export interface ResolvedOnnxOptions {
   readonly threads: number | undefined;
   readonly optimization: 'disabled' | 'basic' | 'extended' | 'all';
   readonly composites: readonly CompositeKind[];
+  readonly sessionOptions: Readonly<Record<string, unknown>>;
 }
 
 const Schema = z
@@ -35,6 +38,7 @@ const Schema = z
     executionProviders: z.array(z.string({ error: () => 'an execution provider name' }), { error: () => 'an array of execution provider names' }).min(1, { error: () => 'at least one execution provider' }).optional(),
     threads: z.number({ error: () => 'a positive integer' }).int({ error: () => 'a positive integer' }).min(1, { error: () => 'a positive integer' }).optional(),
     composites: z.array(z.enum(COMPOSITE_KINDS as [CompositeKind, ...CompositeKind[]], { error: () => `a composite (${COMPOSITE_KINDS.join(', ')})` })).optional(),
+    sessionOptions: z.record(z.string(), z.unknown(), { error: () => 'an object of ORT session options' }).optional(),
     optimization: z.enum(['disabled', 'basic', 'extended', 'all'], { error: () => '"disabled", "basic", "extended" or "all"' }).optional(),
   })
   .strict();
@@ -60,5 +64,6 @@ export function resolveOnnxOptions(options: unknown): ResolvedOnnxOptions {
     threads: parsed.data.threads,
     optimization: parsed.data.optimization ?? 'all',
     composites: parsed.data.composites ?? COMPOSITE_KINDS,
+    sessionOptions: parsed.data.sessionOptions ?? {},
   };
 }
