@@ -60,7 +60,7 @@ describe('createOnnxBackend', () => {
     const exe = await be.compile(expGraph());
     const x = await be.upload(hostTensor('f32', [2, 2], [0, 1, 2, 3]));
     expect(x).toMatchObject({ kind: 'resident', backend: 'onnx', dtype: 'f32', shape: [2, 2] });
-    const out = await exe.runResident({ x }, ['y']);
+    const out = await exe.run({ x }, { resident: ['y'] });
     const y = out.y!;
     expect('kind' in y && y.kind).toBe('resident');
     const again = await exe.run({ x: y as never });
@@ -69,6 +69,9 @@ describe('createOnnxBackend', () => {
     expect(again.y!.data[1]).toBeCloseTo(Math.exp(Math.E), 4);
     be.release(x);
     await expect(exe.run({ x })).rejects.toThrow(/feeds\.x.*has not released/);
+    expect(() => be.release(x)).toThrow(/release/);
+    await expect(exe.run({ x: y as never }, { outputs: ['nope'] })).rejects.toThrow(/run options\.outputs: expected an output of the graph \(y\)/);
+    await expect(exe.run({ x: y as never }, { outputs: [], resident: ['y'] })).rejects.toThrow(/run options\.resident/);
     const foreign = { kind: 'resident', backend: 'webgpu', dtype: 'f32', shape: [2, 2] } as const;
     await expect(exe.run({ x: foreign })).rejects.toThrow(/feeds\.x: expected a host tensor or a resident tensor of this backend/);
   });

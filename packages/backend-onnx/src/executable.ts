@@ -1,20 +1,26 @@
 /**
  * A compiled graph on ONNX Runtime: one InferenceSession over the lowered model. `run` checks every
  * feed against the compiled input (name, dtype, shape — a clear GraphError instead of ORT's message),
- * wraps host feeds without copying, and returns outputs as HostTensors over ORT's own buffers;
- * `runResident` keeps chosen outputs as resident ORT tensors instead (parameters and moments between
- * training steps). Not thread-safe across concurrent runs of one executable — the trainer runs steps in
- * order.
+ * wraps host feeds without copying, and returns outputs as HostTensors over ORT's own buffers; with
+ * run options it returns only the chosen outputs (`outputs`, fetched alone from ORT) and keeps those
+ * named in `resident` as ORT tensors (parameters and moments between training steps). Not
+ * thread-safe across concurrent runs of one executable — the trainer runs steps in order.
  */
-import { GraphError, type Executable, type Feed, type Graph, type HostTensor, type ResidentTensor, sameShape } from '@repurpose/core/engine';
+import { GraphError, type Executable, type Feed, type Graph, type HostTensor, sameShape } from '@repurpose/core/engine';
 import type { OrtModule, OrtSession, OrtTensor } from './ort-module.js';
 import { BACKEND_NAME, ortTensorOf, residentOf, toHost, toOrt } from './resident.js';
+
+/** The contract's run options: which outputs to return and which of them stay resident. */
+export interface OnnxRunOptions {
+  readonly outputs?: readonly string[];
+  readonly resident?: readonly string[];
+}
 
 export interface OnnxExecutable extends Executable {
   /** The ONNX model bytes the session was created from (for inspection and export). */
   readonly model: Uint8Array;
-  /** Like `run`, but outputs named in `resident` stay ORT tensors (handles) instead of host tensors. */
-  runResident(feeds: Readonly<Record<string, Feed>>, resident: readonly string[]): Promise<Record<string, HostTensor | ResidentTensor>>;
+  run(feeds: Readonly<Record<string, Feed>>): Promise<Record<string, HostTensor>>;
+  run(feeds: Readonly<Record<string, Feed>>, options: OnnxRunOptions): Promise<Record<string, Feed>>;
 }
 
 export function makeExecutable(ort: OrtModule, session: OrtSession, graph: Graph, model: Uint8Array, outputNames: ReadonlyMap<string, string>): OnnxExecutable {
@@ -42,34 +48,34 @@ export function makeExecutable(ort: OrtModule, session: OrtSession, graph: Graph
     return out;
   };
 
-  const runOrt = async (feeds: Readonly<Record<string, Feed>>): Promise<Record<string, OrtTensor>> => {
-    const results = await session.run(ortFeeds(feeds));
-    const out: Record<string, OrtTensor> = {};
-    for (const o of graph.outputs) out[o.name] = results[outputNames.get(o.name)!]!;
-    return out;
+  const select = (options: OnnxRunOptions): { outputs: readonly string[]; resident: ReadonlySet<string> } => {
+    const outputs = options.outputs ?? graph.outputs.map((o) => o.name);
+    for (const name of outputs) if (!outputNames.has(name)) throw new GraphError('run options.outputs', name, `an output of the graph (${[...outputNames.keys()].join(', ')})`);
+    const returned = new Set(outputs);
+    for (const name of options.resident ?? []) if (!returned.has(name)) throw new GraphError('run options.resident', name, 'an output the run returns');
+    return { outputs, resident: new Set(options.resident ?? []) };
   };
+
+  async function run(feeds: Readonly<Record<string, Feed>>): Promise<Record<string, HostTensor>>;
+  async function run(feeds: Readonly<Record<string, Feed>>, options: OnnxRunOptions): Promise<Record<string, Feed>>;
+  async function run(feeds: Readonly<Record<string, Feed>>, options: OnnxRunOptions = {}): Promise<Record<string, Feed>> {
+    const { outputs, resident } = select(options);
+    const ortIn = ortFeeds(feeds);
+    const fetches = outputs.map((name) => outputNames.get(name)!);
+    const results = options.outputs ? await session.run(ortIn, fetches) : await session.run(ortIn);
+    const out: Record<string, Feed> = {};
+    for (const name of outputs) {
+      const t = results[outputNames.get(name)!]!;
+      const host = toHost(t, `outputs.${name}`);
+      out[name] = resident.has(name) ? residentOf(t, host.dtype, host.shape) : host;
+    }
+    return out;
+  }
 
   return {
     graph,
     model,
-    run: async (feeds) => {
-      const raw = await runOrt(feeds);
-      const out: Record<string, HostTensor> = {};
-      for (const [name, t] of Object.entries(raw)) out[name] = toHost(t, `outputs.${name}`);
-      return out;
-    },
-    runResident: async (feeds, resident) => {
-      const keep = new Set(resident);
-      for (const name of keep) if (!outputNames.has(name)) throw new GraphError('resident output', name, 'an output of the graph');
-      const raw = await runOrt(feeds);
-      const out: Record<string, HostTensor | ResidentTensor> = {};
-      for (const o of graph.outputs) {
-        const t = raw[o.name]!;
-        const host = toHost(t, `outputs.${o.name}`);
-        out[o.name] = keep.has(o.name) ? residentOf(t, host.dtype, host.shape) : host;
-      }
-      return out;
-    },
+    run,
     dispose: () => {
       if (disposed) return;
       disposed = true;

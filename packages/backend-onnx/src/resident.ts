@@ -27,10 +27,11 @@ export function ortTensorOf(handle: ResidentTensor, field: string): OrtTensor {
   return t;
 }
 
+/** Frees a resident tensor; releasing one twice, or one this backend did not make, throws. */
 export function releaseResident(handle: ResidentTensor): void {
-  const t = tensors.get(handle);
+  const t = ortTensorOf(handle, 'release');
   tensors.delete(handle);
-  t?.dispose?.();
+  t.dispose?.();
 }
 
 /** Host → ORT without copying: the ORT tensor wraps the typed array itself. */
