@@ -18,6 +18,7 @@ import {
   randomGptNeoXParameters,
   castParameters,
   zeroMoments,
+  countGraphFlops,
 } from '../../packages/core/dist/engine.js';
 import { createOnnxBackend } from '../../packages/backend-onnx/dist/index.js';
 
@@ -52,26 +53,33 @@ export async function timeTrainStep(o) {
   const batch = padBatch(pairs, shape, { vocabSize: arch.vocabSize });
   Object.assign(feeds, batch.feeds);
   const seconds = [];
+  const cpuSeconds = [];
   const steps = o.steps ?? 5;
   const warmup = o.warmup ?? 1;
   for (let s = 0; s < warmup + steps; s++) {
     Object.assign(feeds, adamwScalarFeeds(s, 1e-4, 'f32'));
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     const out = await exe.run(feeds);
     const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
     for (const n of t.trainable) {
       feeds[n] = out[n];
       feeds[momentName('m', n)] = out[momentName('m', n)];
       feeds[momentName('v', n)] = out[momentName('v', n)];
     }
-    if (s >= warmup) seconds.push(elapsed);
+    if (s >= warmup) {
+      seconds.push(elapsed);
+      cpuSeconds.push((cpu.user + cpu.system) / 1e6);
+    }
     if (!Number.isFinite(out.loss.data[0])) throw new Error(`loss ${out.loss.data[0]}`);
   }
   exe.dispose();
   backend.dispose();
   seconds.sort((a, b) => a - b);
+  cpuSeconds.sort((a, b) => a - b);
   const median = seconds[Math.floor(seconds.length / 2)];
-  return { compileSeconds, stepSeconds: median, pairsPerSecond: shape.B / median, nodes: graph.nodes.length, trainable: t.trainable.length };
+  return { compileSeconds, stepSeconds: median, cpuSecondsPerStep: cpuSeconds[Math.floor(cpuSeconds.length / 2)], pairsPerSecond: shape.B / median, matmulFlop: countGraphFlops(graph).matmul, nodes: graph.nodes.length, trainable: t.trainable.length };
 }
 
 function mulberry(seed) {
