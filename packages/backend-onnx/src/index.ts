@@ -13,3 +13,5 @@ export { lowerGraph } from './lower/lower-graph.js';
 export type { LoweredModel, LowerGraphOptions } from './lower/lower-graph.js';
 export { LOWERINGS } from './lower/index.js';
 export { ONNX_IR_VERSION, ONNX_OPSET } from './onnx/version.js';
+export { createOnnxWorkerBackend } from './worker/worker-backend.js';
+export type { OnnxWorkerBackend, OnnxWorkerBackendOptions, WorkerExecutable } from './worker/worker-backend.js';
