@@ -17,7 +17,7 @@ export interface OnnxBackendOptions {
   readonly threads?: number;
   /** Default 'all' (ORT fuses Transpose+MatMul, Gelu, LayerNorm…). */
   readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
-  /** Composites lowered as fused ONNX ops; the rest are decomposed first. Default all. */
+  /** Composites lowered as one ONNX op (or, for backward ones, in place); the rest are decomposed by the engine first. Default the five forward composites. */
   readonly composites?: readonly CompositeKind[];
   /** Extra ORT session options, passed through (profiling, `extra` config entries such as spinning). */
   readonly sessionOptions?: Readonly<Record<string, unknown>>;
@@ -63,7 +63,7 @@ export function resolveOnnxOptions(options: unknown): ResolvedOnnxOptions {
     executionProviders: parsed.data.executionProviders ?? ['cpu'],
     threads: parsed.data.threads,
     optimization: parsed.data.optimization ?? 'all',
-    composites: parsed.data.composites ?? COMPOSITE_KINDS,
+    composites: parsed.data.composites ?? ['softmax', 'logSoftmax', 'layerNorm', 'gelu', 'attention'],
     sessionOptions: parsed.data.sessionOptions ?? {},
   };
 }

@@ -28,7 +28,7 @@ function heavyGraph(): Graph {
   const b = new GraphBuilder();
   let x = b.data('x', [512, 512], 'f32');
   const w = b.data('w', [512, 512], 'f32');
-  for (let i = 0; i < 12; i++) x = b.tanh(b.matmul(x, w));
+  for (let i = 0; i < 24; i++) x = b.tanh(b.matmul(x, w));
   b.output('y', b.sum(x));
   return b.build();
 }
@@ -74,8 +74,10 @@ describe.skipIf(!built)('createOnnxWorkerBackend', () => {
     const workerTicks = await ticksDuring(() => inWorker.run(feeds));
     const blockedTicks = await ticksDuring(() => inProcess.run(feeds));
     worker.dispose();
-    expect(workerTicks).toBeGreaterThan(0);
-    expect(blockedTicks).toBe(0);
+    // A blocked loop can still fire one timer at the edge, between the run's end and its promise
+    // settling; a live loop fires one every millisecond or so for the whole run.
+    expect(workerTicks).toBeGreaterThan(1);
+    expect(blockedTicks).toBeLessThanOrEqual(1);
   });
 
   it('resident tensors and errors cross the thread boundary', async () => {

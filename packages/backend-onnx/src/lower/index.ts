@@ -1,6 +1,7 @@
 /**
  * The lowering table: one entry per op kind of the closed op table, so a kind without a lowering is
- * a compile error. Composites are lowered too (the backend claims them all; see composites.ts).
+ * a compile error. The forward composites map to ONNX ops (composites.ts); the backward ones lower
+ * through their decomposition (decomposed.ts).
  */
 import type { OpKind } from '@repurpose/core/engine';
 import { lowerAttention, lowerGelu, lowerLayerNorm, lowerLogSoftmax, lowerSoftmax } from './composites.js';
@@ -20,6 +21,7 @@ import {
   lowerTanh,
   lowerWhere,
 } from './elementwise.js';
+import { lowerViaDecomposition } from './decomposed.js';
 import { lowerErf } from './erf.js';
 import { lowerGather, lowerScatterAdd } from './indexing.js';
 import { lowerBroadcast, lowerConcat, lowerPad, lowerReshape, lowerSlice, lowerTranspose } from './layout.js';
@@ -64,6 +66,11 @@ export const LOWERINGS: { readonly [K in OpKind]: Lowering<K> } = {
   layerNorm: lowerLayerNorm,
   gelu: lowerGelu,
   attention: lowerAttention,
+  geluGrad: lowerViaDecomposition,
+  softmaxGrad: lowerViaDecomposition,
+  logSoftmaxGrad: lowerViaDecomposition,
+  layerNormGrad: lowerViaDecomposition,
+  attentionGrad: lowerViaDecomposition,
 };
 
 export type { Lowering, LowerContext } from './lowering.js';
