@@ -7,6 +7,7 @@
  */
 import { type Backend, type BackendSupport, checkGraph, type CompositeKind, GraphError, type Graph, type HostTensor, prepareForBackend, type ResidentTensor } from '@repurpose/core/engine';
 import { makeExecutable, type OnnxExecutable } from './executable.js';
+import { fuseScatterAdds } from './lower/fuse-scatter-add.js';
 import { lowerGraph } from './lower/lower-graph.js';
 import type { OrtSessionOptions } from './ort-module.js';
 import { type OnnxBackendOptions, resolveOnnxOptions } from './options.js';
@@ -46,7 +47,7 @@ export function createOnnxBackend(options: OnnxBackendOptions): OnnxBackend {
   const compile = async (graph: Graph): Promise<OnnxExecutable> => {
     if (disposed) throw new GraphError('backend', 'disposed', 'a live ONNX backend');
     checkGraph(graph);
-    const prepared = prepareForBackend(graph, support);
+    const prepared = fuseScatterAdds(prepareForBackend(graph, support));
     const lowered = lowerGraph(prepared);
     // ORT's extended fusions (MatMulScaleFusion → FusedMatMul's alpha, …) store scalars as float
     // attributes: measured 2.4e-9 relative error in the golden loss in f64 against 8e-14 at 'basic'.

@@ -7,8 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { buildEmbeddingGraph, EMBEDDING_INPUTS, hostTensor, parameterFeeds } from '@repurpose/core/engine';
 import { referenceBackend } from '@repurpose/core/reference';
 import { goldenModel } from '../../core/src/model/golden.test-helper.js';
-import { createEmbedder } from './embed.js';
-import { testBackend } from './test-ort.test-helper.js';
+import { createEmbedder } from '../src/embed.js';
+import { testBackend } from '../src/test-ort.test-helper.js';
 
 const model = goldenModel();
 const SEQUENCES = [[5, 9, 3, 7, 1], [2], [8, 8, 4], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11], [4, 4], [9, 1, 9, 1, 9, 1, 9]];
