@@ -62,7 +62,42 @@ export interface MapPassOptions {
   readonly prelude?: string;
 }
 
-export function mapPass(o: MapPassOptions): Pass {
+/**
+ * Drops axes of size 1 and merges neighbouring axes that every view walks contiguously (stride of the
+ * outer = extent × stride of the inner), so a same-shape elementwise op over [B, T, C] runs as rank 1.
+ * Fewer distinct ranks means fewer programs to compile, and cheaper index arithmetic per element.
+ */
+export function simplifyViews(shape: Shape, views: readonly View[]): { shape: number[]; views: View[] } {
+  const keep = shape.map((_, d) => d).filter((d) => shape[d] !== 1);
+  const dims: number[] = [];
+  const strides: number[][] = views.map(() => []);
+  for (const d of keep) {
+    const last = dims.length - 1;
+    const mergeable = last >= 0 && views.every((v, i) => strides[i]![last] === v.strides[d]! * shape[d]!);
+    if (mergeable) {
+      dims[last] = dims[last]! * shape[d]!;
+      views.forEach((v, i) => (strides[i]![last] = v.strides[d]!));
+    } else {
+      dims.push(shape[d]!);
+      views.forEach((v, i) => strides[i]!.push(v.strides[d]!));
+    }
+  }
+  // Rank ≥ 1 always: a scalar runs as [1], so no program needs a rank-0 variant.
+  if (dims.length === 0) {
+    dims.push(1);
+    strides.forEach((s) => s.push(0));
+  }
+  return { shape: dims, views: views.map((v, i) => ({ base: v.base, strides: strides[i]! })) };
+}
+
+export function mapPass(options: MapPassOptions): Pass {
+  const simple = simplifyViews(options.shape, [options.out.view, ...options.inputs.map((i) => i.view)]);
+  const o: MapPassOptions = {
+    ...options,
+    shape: simple.shape,
+    out: { ...options.out, view: simple.views[0]! },
+    inputs: options.inputs.map((input, i) => ({ ...input, view: simple.views[i + 1]! })),
+  };
   const spec: MapSpec = {
     kind: 'map',
     rank: o.shape.length,
