@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { arrayPairSource, encodeTrainerCheckpoint, hostTensor, loadCheckpoint, mergeLora, methodPlan, readSafetensors, train, writeSafetensors, type TrainerState } from '@repurpose/core';
+import { arrayPairSource, encodeTrainerCheckpoint, hostTensor, loadCheckpoint, mergeLora, methodPlan, readSafetensors, train, writeSafetensors, type TrainerState } from '@repurpose/core/engine';
 import { writeTrainerCheckpointFile } from '@repurpose/core/node';
 import { referenceBackend } from '@repurpose/core/reference';
 import { embedIds } from '../src/commands/embed-ids.js';

@@ -9,18 +9,17 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { ValidationError, type FineTuningMethod } from '@repurpose/core';
 import {
   EMBEDDING_INPUTS,
   EMBEDDING_OUTPUTS,
-  ValidationError,
   buildEmbeddingGraph,
   castParameters,
   decodeTrainerCheckpoint,
   hostTensor,
   parameterFeeds,
-  type FineTuningMethod,
   type HostTensor,
-} from '@repurpose/core';
+} from '@repurpose/core/engine';
 import { loadCheckpointDir } from '@repurpose/core/node';
 import { referenceBackend } from '@repurpose/core/reference';
 import { parseFlags, requireFlag } from '../args.js';
