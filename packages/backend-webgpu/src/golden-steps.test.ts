@@ -14,7 +14,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type FineTuningMethod, type HostTensor, type TokenPair, arrayPairSource, hostTensor, loadCheckpoint, readSafetensors, train } from '@repurpose/core/engine';
+import type { FineTuningMethod } from '@repurpose/core';
+import { type HostTensor, type TokenPair, arrayPairSource, hostTensor, loadCheckpoint, readSafetensors, train } from '@repurpose/core/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { testGpu } from './device/test-gpu.js';
 

@@ -67,6 +67,13 @@ describe.skipIf(gpu.backend === null)(`webgpu executable (${gpu.backend?.descrip
     await expect(exe.run({ table, ids: hostTensor('i32', [2], [2, 0]) })).rejects.toThrow(/disposed/);
   });
 
+  it('a tensor over the storage binding limit is a clear compile error, not a driver failure', async () => {
+    const limit = backend.device.limits.maxStorageBufferBindingSize;
+    const b = new GraphBuilder({ dtype: 'f32' });
+    b.output('y', b.exp(b.data('x', [Math.floor(limit / 4) + 1], 'f32')));
+    await expect(backend.compile(b.build())).rejects.toThrow(/storage binding limit/);
+  });
+
   it('a disposed backend refuses to compile with a BackendError', async () => {
     const other = await createWebGpuBackend({ device: backend.device });
     other.dispose();

@@ -21,6 +21,7 @@ import {
   hostTensor,
   valueTypes,
 } from '@repurpose/core/engine';
+import { BackendError } from '../device/errors.js';
 import { KERNELS, type KernelTable } from '../kernels/index.js';
 import type { WebGpuKernel } from '../kernels/kernel.js';
 import { wgslDType } from '../wgsl/dtype.js';
@@ -71,7 +72,14 @@ function hostIdChecks(graph: Graph): { input: string; rows: number; op: string }
 
 export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promise<Executable> {
   const types = valueTypes(graph);
-  for (const [id, type] of types) wgslDType(type.dtype, `value ${id}`);
+  const limit = ctx.device.limits.maxStorageBufferBindingSize;
+  for (const [id, type] of types) {
+    wgslDType(type.dtype, `value ${id}`);
+    // Splitting large tensors across bindings (or f16 storage) is future work; until then say so up front.
+    if (bytesOf(type) > limit) {
+      throw new BackendError('webgpu', `value ${id} [${type.shape}] needs ${bytesOf(type)} bytes, over this device's ${limit}-byte storage binding limit (maxStorageBufferBindingSize)`);
+    }
+  }
   const plans = graph.nodes.map((node) => lower(node, types));
 
   const buffers = new Map<string, GPUBuffer>();
@@ -109,6 +117,10 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
     if (plan.kind !== 'dispatch') continue;
     for (const pass of plan.passes) {
       if (pass.dispatch.some((n) => n === 0)) continue;
+      const most = ctx.device.limits.maxComputeWorkgroupsPerDimension;
+      if (pass.dispatch.some((n) => n > most)) {
+        throw new BackendError('webgpu', `node ${node.id} (${node.kind}) needs ${pass.dispatch.join('×')} workgroups, over this device's ${most} per dimension`);
+      }
       const pipeline = await ctx.pipeline(pass);
       const uniform = make(pass.uniforms.byteLength, BUFFER_USAGE.UNIFORM | BUFFER_USAGE.COPY_DST, `uniforms ${node.id}`);
       ctx.device.queue.writeBuffer(uniform, 0, pass.uniforms);
