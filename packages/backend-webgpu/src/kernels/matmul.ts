@@ -1,11 +1,12 @@
 /**
  * matmul: [..., M, K] × [..., K, N] with broadcast batch axes and optional transposes of either
- * operand's last two axes. A 16×16 output tile per workgroup; both operands stream through
- * workgroup memory in 16-wide K steps, so each global element is read once per tile instead of once
- * per output. Transposes are part of the program (they change the address arithmetic); M, N, K and
- * the batch strides are uniforms. Batches run on the z dimension of the dispatch.
+ * operand's last two axes. A 32×32 output tile per workgroup of 8×8 invocations, each accumulating a
+ * 4×4 block in registers; both operands stream through workgroup memory in 16-wide K steps, so each
+ * global element is read once per tile and each workgroup-memory word feeds 4 multiply-adds.
+ * Transposes are part of the program (they change the address arithmetic); M, N, K and the batch
+ * strides are uniforms. Batches run on the z dimension of the dispatch.
  *
- * Not yet register-tiled or vectorised: this is the correct baseline the performance issue tunes.
+ * Not yet vectorised (vec4 loads) or f16: the baseline the performance issue tunes on real GPUs.
  */
 import { wgslDType } from '../wgsl/dtype.js';
 import { decompose, storage, uniformBlock } from '../wgsl/indexing.js';
@@ -13,7 +14,12 @@ import { contiguous } from '../wgsl/map.js';
 import { type Pass, type WgslDType, program, uniforms } from '../wgsl/program.js';
 import { dispatch, input, type WebGpuKernel } from './kernel.js';
 
-const TILE = 16;
+/** Output tile per workgroup (BM × BN), K step (BK), and the 8×8 invocations that each own 4×4 outputs. */
+const BM = 32;
+const BN = 32;
+const BK = 16;
+const WG = 8;
+const PER = 4; // outputs per invocation along each axis: BM / WG
 
 export interface MatmulSpec {
   readonly kind: 'matmul';
@@ -33,43 +39,67 @@ export function matmulWgsl(s: MatmulSpec): string {
   // A[row, k] and B[k, col] of the logical (untransposed) product.
   const aAt = s.transposeA ? 'a[aBase + k * M + row]' : 'a[aBase + row * K + k]';
   const bAt = s.transposeB ? 'b[bBase + col * K + k]' : 'b[bBase + k * N + col]';
+  const T = s.dtype;
+  const loads = WG * WG;
   return `${uniformBlock(total)}
-${storage(1, 'out', s.dtype, 'read_write')}
-${storage(2, 'a', s.dtype, 'read')}
-${storage(3, 'b', s.dtype, 'read')}
-var<workgroup> tileA: array<array<${s.dtype}, ${TILE}>, ${TILE}>;
-var<workgroup> tileB: array<array<${s.dtype}, ${TILE}>, ${TILE}>;
-fn loadA(aBase: u32, row: u32, k: u32, M: u32, K: u32) -> ${s.dtype} {
-  if (row >= M || k >= K) { return ${s.dtype}(0); }
+${storage(1, 'out', T, 'read_write')}
+${storage(2, 'a', T, 'read')}
+${storage(3, 'b', T, 'read')}
+var<workgroup> tileA: array<array<${T}, ${BK}>, ${BM}>;
+var<workgroup> tileB: array<array<${T}, ${BN}>, ${BK}>;
+fn loadA(aBase: u32, row: u32, k: u32, M: u32, K: u32) -> ${T} {
+  if (row >= M || k >= K) { return ${T}(0); }
   return ${aAt};
 }
-fn loadB(bBase: u32, k: u32, col: u32, N: u32, K: u32) -> ${s.dtype} {
-  if (col >= N || k >= K) { return ${s.dtype}(0); }
+fn loadB(bBase: u32, k: u32, col: u32, N: u32, K: u32) -> ${T} {
+  if (col >= N || k >= K) { return ${T}(0); }
   return ${bAt};
 }
-@compute @workgroup_size(${TILE}, ${TILE}, 1)
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
+@compute @workgroup_size(${WG}, ${WG}, 1)
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let M = p(0u);
   let N = p(1u);
   let K = p(2u);
-  let row = wg.y * ${TILE}u + lid.y;
-  let col = wg.x * ${TILE}u + lid.x;
+  let rowBase = wg.y * ${BM}u;
+  let colBase = wg.x * ${BN}u;
   let batch = wg.z;
 ${decompose('batch', s.batchRank, shape, 'b')}
   let aBase = ${dot(aStrides)};
   let bBase = ${dot(bStrides)};
-  var acc = ${s.dtype}(0);
-  for (var t = 0u; t < K; t = t + ${TILE}u) {
-    tileA[lid.y][lid.x] = loadA(aBase, row, t + lid.x, M, K);
-    tileB[lid.y][lid.x] = loadB(bBase, t + lid.y, col, N, K);
+  // Invocation (x, y) owns rows y + ${WG}i and columns x + ${WG}j of the tile (strided, so neighbours
+  // read neighbouring workgroup-memory words).
+  var acc: array<${T}, ${PER * PER}>;
+  for (var t = 0u; t < K; t = t + ${BK}u) {
+    for (var e = li; e < ${BM * BK}u; e = e + ${loads}u) {
+      tileA[e / ${BK}u][e % ${BK}u] = loadA(aBase, rowBase + e / ${BK}u, t + e % ${BK}u, M, K);
+    }
+    for (var e = li; e < ${BK * BN}u; e = e + ${loads}u) {
+      tileB[e / ${BN}u][e % ${BN}u] = loadB(bBase, t + e / ${BN}u, colBase + e % ${BN}u, N, K);
+    }
     workgroupBarrier();
-    for (var k = 0u; k < ${TILE}u; k = k + 1u) {
-      acc = acc + tileA[lid.y][k] * tileB[k][lid.x];
+    for (var k = 0u; k < ${BK}u; k = k + 1u) {
+      var av: array<${T}, ${PER}>;
+      var bv: array<${T}, ${PER}>;
+      for (var i = 0u; i < ${PER}u; i = i + 1u) {
+        av[i] = tileA[lid.y + ${WG}u * i][k];
+        bv[i] = tileB[k][lid.x + ${WG}u * i];
+      }
+      for (var i = 0u; i < ${PER}u; i = i + 1u) {
+        for (var j = 0u; j < ${PER}u; j = j + 1u) {
+          acc[i * ${PER}u + j] = acc[i * ${PER}u + j] + av[i] * bv[j];
+        }
+      }
     }
     workgroupBarrier();
   }
-  if (row < M && col < N) {
-    out[(batch * M + row) * N + col] = acc;
+  for (var i = 0u; i < ${PER}u; i = i + 1u) {
+    let row = rowBase + lid.y + ${WG}u * i;
+    for (var j = 0u; j < ${PER}u; j = j + 1u) {
+      let col = colBase + lid.x + ${WG}u * j;
+      if (row < M && col < N) {
+        out[(batch * M + row) * N + col] = acc[i * ${PER}u + j];
+      }
+    }
   }
 }`;
 }
@@ -97,7 +127,7 @@ export const matmulKernel: WebGpuKernel<'matmul'> = (node, inputs) => {
     program: program(spec, matmulWgsl),
     uniforms: uniforms([M, N, K, ...batch, ...batchStrides(a, batch), ...batchStrides(b, batch)]),
     bindings: [{ kind: 'output' }, { kind: 'input', index: 0 }, { kind: 'input', index: 1 }],
-    dispatch: [Math.ceil(N / TILE), Math.ceil(M / TILE), batches],
+    dispatch: [Math.ceil(N / BN), Math.ceil(M / BM), batches],
   };
   return dispatch(pass);
 };
