@@ -6,9 +6,9 @@
  * once and maps those. So a run allocates no device memory (the backend's allocation counter checks
  * it in a test).
  *
- * Not yet resident: every feed is a host tensor. The backend contract's residency (`updates`
- * outputs written in place, `release`) slots in at `inputBuffers` — a resident feed will bind its own
- * buffer there instead of being copied in.
+ * Resident feeds are copied into their input buffers on the device; outputs asked for resident either
+ * take over the buffer of the resident feed they `update` (donation, resident.ts) or get a new buffer.
+ * Binding resident buffers directly, without the device-side copy, is a later optimisation.
  */
 import {
   type Executable,
@@ -27,6 +27,7 @@ import type { WebGpuKernel } from '../kernels/kernel.js';
 import { wgslDType } from '../wgsl/dtype.js';
 import type { KernelPlan, Pass } from '../wgsl/program.js';
 import { type PlanStep, planBuffers } from './buffer-plan.js';
+import type { ResidentStore } from './resident.js';
 import { BUFFER_USAGE, MAP_MODE_READ } from './usage.js';
 
 /** What the executable needs from its backend: the device, a counted allocator and the pipeline cache. */
@@ -36,10 +37,30 @@ export interface DeviceContext {
   pipeline(pass: Pass): Promise<GPUComputePipeline>;
   /** Throws the reason when the device has been lost. */
   checkAlive(): void;
+  readonly residents: ResidentStore;
 }
 
 const ELEMENT_BYTES = 4;
 const STORAGE_USAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
+
+/** Which outputs a run returns, and which stay on the device (the backend contract's RunOptions). */
+export interface RunOptions {
+  readonly outputs?: readonly string[];
+  readonly resident?: readonly string[];
+}
+
+export interface WebGpuExecutable extends Executable {
+  run(feeds: Readonly<Record<string, Feed>>): Promise<Record<string, HostTensor>>;
+  run(feeds: Readonly<Record<string, Feed>>, options: RunOptions): Promise<Record<string, Feed>>;
+}
+
+function byteLength(type: TensorType): number {
+  return type.shape.reduce((a, d) => a * d, 1) * ELEMENT_BYTES;
+}
+
+function sameType(a: TensorType, b: TensorType): boolean {
+  return a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+}
 
 function bytesOf(type: TensorType): number {
   const n = type.shape.reduce((a, d) => a * d, 1);
@@ -70,7 +91,7 @@ function hostIdChecks(graph: Graph): { input: string; rows: number; op: string }
   return checks;
 }
 
-export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promise<Executable> {
+export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promise<WebGpuExecutable> {
   const types = valueTypes(graph);
   const limit = ctx.device.limits.maxStorageBufferBindingSize;
   for (const [id, type] of types) {
@@ -148,29 +169,47 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
   const idChecks = hostIdChecks(graph);
   let disposed = false;
 
-  const run = async (feeds: Readonly<Record<string, Feed>>): Promise<Record<string, HostTensor>> => {
+  const inputTypes = new Map(graph.inputs.map((i) => [i.id, i.type]));
+  // Output name → the input it is the next value of (the contract's `updates`; read structurally so
+  // graphs built before the field existed work unchanged).
+  const updatesOf = new Map(graph.outputs.map((o) => [o.name, (o as { readonly updates?: string }).updates]));
+
+  const run = async (feeds: Readonly<Record<string, Feed>>, options: RunOptions = {}): Promise<Record<string, Feed>> => {
     if (disposed) throw new GraphError('executable', 'disposed', 'an executable that has not been disposed');
     ctx.checkAlive();
+    const names = new Set(graph.outputs.map((o) => o.name));
+    const wanted = options.outputs ?? graph.outputs.map((o) => o.name);
+    for (const name of wanted) if (!names.has(name)) throw new GraphError('run options.outputs', name, `an output of the graph (${[...names].join(', ')})`);
+    const resident = new Set(options.resident ?? []);
+    for (const name of resident) if (!wanted.includes(name)) throw new GraphError('run options.resident', name, 'an output the run returns');
+
+    const residentIn = new Map<string, GPUBuffer>();
     for (const input of graph.inputs) {
       const feed = feeds[input.id];
       if (feed === undefined) throw new GraphError(`feeds.${input.id}`, 'missing', `a ${input.type.dtype} tensor of shape [${input.type.shape}]`);
-      if ('kind' in feed) throw new GraphError(`feeds.${input.id}`, 'a resident tensor', 'a host tensor (residency arrives with the backend contract)');
       if (feed.dtype !== input.type.dtype || feed.shape.length !== input.type.shape.length || feed.shape.some((d, i) => d !== input.type.shape[i])) {
         throw new GraphError(`feeds.${input.id}`, `${feed.dtype} [${feed.shape}]`, `${input.type.dtype} [${input.type.shape}]`);
       }
+      if ('kind' in feed) residentIn.set(input.id, ctx.residents.buffer(feed, `feeds.${input.id}`));
     }
     for (const check of idChecks) {
-      const ids = (feeds[check.input] as HostTensor).data;
-      for (let i = 0; i < ids.length; i++) {
-        const id = ids[i]!;
+      const feed = feeds[check.input]!;
+      if ('kind' in feed) continue; // already on the device: the kernel's bounds check applies
+      for (let i = 0; i < feed.data.length; i++) {
+        const id = feed.data[i]!;
         if (id < 0 || id >= check.rows) throw new GraphError(`${check.op} ids ${check.input}[${i}]`, id, `an id in [0, ${check.rows - 1}]`);
       }
     }
-    for (const input of graph.inputs) {
-      const data = (feeds[input.id] as HostTensor).data;
-      if (data.length > 0) ctx.device.queue.writeBuffer(buffers.get(input.id)!, 0, data as Float32Array | Int32Array);
-    }
     const encoder = ctx.device.createCommandEncoder();
+    for (const input of graph.inputs) {
+      const feed = feeds[input.id]!;
+      const bytes = byteLength(input.type);
+      if (bytes === 0) continue;
+      const from = residentIn.get(input.id);
+      // A resident feed is copied on the device: no host traffic (binding it directly is a later step).
+      if (from !== undefined) encoder.copyBufferToBuffer(from, 0, buffers.get(input.id)!, 0, bytes);
+      else ctx.device.queue.writeBuffer(buffers.get(input.id)!, 0, (feed as HostTensor).data as Float32Array | Int32Array);
+    }
     if (recorded.length > 0) {
       const pass = encoder.beginComputePass();
       for (const r of recorded) {
@@ -180,16 +219,32 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
       }
       pass.end();
     }
+    const results: Record<string, Feed> = {};
     const reads: { name: string; type: TensorType; buffer: GPUBuffer; bytes: number }[] = [];
     for (const output of graph.outputs) {
+      if (!wanted.includes(output.name)) continue;
       const type = types.get(output.value)!;
-      const bytes = type.shape.reduce((a, d) => a * d, 1) * ELEMENT_BYTES;
+      const bytes = byteLength(type);
+      const source = buffers.get(output.value)!;
+      if (resident.has(output.name)) {
+        const updated = updatesOf.get(output.name);
+        const donor = updated === undefined ? undefined : feeds[updated];
+        if (donor !== undefined && 'kind' in donor && residentIn.has(updated!) && sameType(inputTypes.get(updated!)!, type)) {
+          // Donation: write the next value into the fed tensor's own buffer (it was copied in above).
+          if (bytes > 0) encoder.copyBufferToBuffer(source, 0, residentIn.get(updated!)!, 0, bytes);
+          results[output.name] = ctx.residents.donate(donor, type.dtype, type.shape);
+        } else {
+          const buffer = ctx.createBuffer(bytesOf(type), STORAGE_USAGE, `resident ${output.name}`);
+          if (bytes > 0) encoder.copyBufferToBuffer(source, 0, buffer, 0, bytes);
+          results[output.name] = ctx.residents.make(buffer, bytesOf(type), type.dtype, type.shape);
+        }
+        continue;
+      }
       const buffer = staging.get(output.name)!;
-      if (bytes > 0) encoder.copyBufferToBuffer(buffers.get(output.value)!, 0, buffer, 0, bytes);
+      if (bytes > 0) encoder.copyBufferToBuffer(source, 0, buffer, 0, bytes);
       reads.push({ name: output.name, type, buffer, bytes });
     }
     ctx.device.queue.submit([encoder.finish()]);
-    const results: Record<string, HostTensor> = {};
     await Promise.all(reads.filter((r) => r.bytes > 0).map((r) => r.buffer.mapAsync(MAP_MODE_READ, 0, r.bytes)));
     ctx.checkAlive();
     for (const r of reads) {
@@ -207,7 +262,7 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
 
   return {
     graph,
-    run,
+    run: run as WebGpuExecutable['run'],
     dispose: () => {
       if (disposed) return;
       disposed = true;
