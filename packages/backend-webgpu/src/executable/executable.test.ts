@@ -7,6 +7,7 @@ import { GraphBuilder, GraphError, hostTensor } from '@repurpose/core/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWebGpuBackend } from '../backend.js';
 import { BackendError } from '../device/errors.js';
+import { requestNodeGpu } from '../device/node-gpu.js';
 import { testGpu } from '../device/test-gpu.js';
 
 const gpu = await testGpu();
@@ -72,6 +73,17 @@ describe.skipIf(gpu.backend === null)(`webgpu executable (${gpu.backend?.descrip
     const b = new GraphBuilder({ dtype: 'f32' });
     b.output('y', b.exp(b.data('x', [Math.floor(limit / 4) + 1], 'f32')));
     await expect(backend.compile(b.build())).rejects.toThrow(/storage binding limit/);
+  });
+
+  it('device loss is reported as a BackendError naming the reason, not a hang', async () => {
+    const own = await requestNodeGpu();
+    const other = await createWebGpuBackend({ device: own.device });
+    const exe = await other.compile(mlp());
+    own.device.destroy();
+    await own.device.lost;
+    await expect(exe.run(feeds)).rejects.toThrow(/device lost \(destroyed\)/);
+    await expect(other.compile(mlp())).rejects.toThrow(BackendError);
+    own.release();
   });
 
   it('a disposed backend refuses to compile with a BackendError', async () => {
