@@ -76,5 +76,9 @@ export const CASES: { readonly [K in OpKind]: readonly ConformanceCase[] } = {
   attention: [
     c('causal [2,4,3]', [f(2, 4, 3), f(2, 4, 3), f(2, 4, 3)], (b, [q, k, v]) => b.attention(q!, k!, v!, { causal: true, scale: 0.5 })),
     c('padding mask', [f(1, 3, 2), f(1, 3, 2), f(1, 3, 2), { shape: [1, 3], dtype: 'i32', lo: 1, hi: 2 }], (b, [q, k, v, m]) => b.attention(q!, k!, v!, { causal: false, scale: 1, mask: m! })),
+    // Forward only (grad decomposes attention, so these are the cases that run the fused kernel):
+    c('fused: causal, T 3 < S 5, heads [2,2] broadcast k/v [2,1]', [f(2, 2, 3, 4), f(2, 1, 5, 4), f(2, 1, 5, 3)], (b, [q, k, v]) => b.attention(q!, k!, v!, { causal: true, scale: 0.7 }), true),
+    c('fused: random 0/1 mask [2,1,4,4], a row may be fully masked', [f(2, 2, 4, 3), f(2, 2, 4, 3), f(2, 2, 4, 3), { shape: [2, 1, 4, 4], dtype: 'i32', lo: 0, hi: 2 }], (b, [q, k, v, m]) => b.attention(q!, k!, v!, { causal: false, scale: 1, mask: m! }), true),
+    c('fused: S 70 and HV 70 (past one workgroup of 64)', [f(1, 2, 8), f(1, 70, 8), f(1, 70, 70), { shape: [1, 1, 70], dtype: 'i32', lo: 0, hi: 2 }], (b, [q, k, v, m]) => b.attention(q!, k!, v!, { causal: false, scale: 0.3, mask: m! }), true),
   ],
 };

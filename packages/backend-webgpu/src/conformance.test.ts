@@ -71,6 +71,8 @@ describe.skipIf(gpu.backend === null)(`webgpu conformance against the reference 
           const graph = withGrad ? grad(forward, { loss: 'loss', wrt: floats }) : forward;
           const want = (await reference.compile(graph)).run(feeds);
           const exe = await backend.compile(graph);
+          // Forward-only cases must run the op itself (grad expands composites it differentiates).
+          if (!withGrad) expect(exe.graph.nodes.some((n) => n.kind === kind), `the compiled graph runs ${kind}`).toBe(true);
           const got = await exe.run(feeds);
           exe.dispose();
           const expected = await want;

@@ -2,11 +2,12 @@
  * The WebGPU kernel table: a Record over every op kind, so an op added to core without a kernel here
  * is a compile error. Primitives must have a kernel; a composite maps to its fused kernel or to null,
  * which means "not claimed": `prepareForBackend` decomposes it into primitives before compile.
- * Attention is null for now — it runs as its decomposition (matmul, softmax, where) until a fused
- * kernel lands. Not a registry: nothing is added at run time.
+ * Every composite is fused today; `null` stays possible for a composite added to core before its
+ * kernel exists. Not a registry: nothing is added at run time.
  */
 import { COMPOSITE_KINDS, type CompositeKind, type PrimitiveKind } from '@repurpose/core/engine';
 import { addKernel } from './add.js';
+import { attentionKernel } from './attention.js';
 import { broadcastKernel } from './broadcast.js';
 import { castKernel } from './cast.js';
 import { compareKernel } from './compare.js';
@@ -79,7 +80,7 @@ export const KERNELS: KernelTable = {
   logSoftmax: logSoftmaxKernel,
   layerNorm: layerNormKernel,
   gelu: geluKernel,
-  attention: null,
+  attention: attentionKernel,
 };
 
 /** The composites this backend runs fused (the rest are decomposed before compile). */

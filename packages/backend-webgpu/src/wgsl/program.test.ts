@@ -75,9 +75,8 @@ describe('program keys hold only build-time facts', () => {
     expect(x * y).toBeGreaterThanOrEqual(70000);
   });
 
-  it('attention is not claimed (decomposed); the other composites run fused', () => {
-    expect(KERNELS.attention).toBeNull();
-    expect([...FUSED_COMPOSITES].sort()).toEqual(['gelu', 'layerNorm', 'logSoftmax', 'softmax']);
+  it('every composite runs fused', () => {
+    expect([...FUSED_COMPOSITES].sort()).toEqual(['attention', 'gelu', 'layerNorm', 'logSoftmax', 'softmax']);
   });
 });
 
