@@ -6,3 +6,6 @@ export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } 
 export { readLedgerFile } from './fit/ledger-file.js';
 export { loadCheckpointDir } from './model/checkpoint-file.js';
 export { readTrainerCheckpointFile, writeTrainerCheckpointFile } from './train/checkpoint-file.js';
+export { writeFileAtomic, sweepStaleTemporaries } from './io/write-file-atomic.js';
+export { readRegularFile, readRegularTextFile } from './io/read-regular-file.js';
+export { readLawFile, writeLawFile } from './fit/law-file.js';

@@ -13,6 +13,8 @@ import type { Graph } from './graph.js';
 import type { HostTensor } from './host-tensor.js';
 import type { CompositeKind } from './ops.js';
 import { decomposeUnclaimed } from './passes/decompose.js';
+import { checkDTypes } from './passes/check-dtypes.js';
+import { eliminateCommonSubexpressions } from './passes/cse.js';
 import { eliminateDeadCode } from './passes/dce.js';
 
 export interface BackendSupport {
@@ -52,7 +54,13 @@ export interface Backend {
   dispose(): void;
 }
 
-/** What every backend's compile starts with: decompose unclaimed composites, drop dead nodes. */
-export function prepareForBackend(graph: Graph, support: Pick<BackendSupport, 'composites'>): Graph {
-  return eliminateDeadCode(decomposeUnclaimed(graph, support.composites));
+/**
+ * What every backend's compile starts with: decompose unclaimed composites, share common
+ * subexpressions (so a decomposed attentionGrad reuses the forward's probabilities), drop dead
+ * nodes, and reject any dtype the backend does not declare (passes/check-dtypes.ts).
+ */
+export function prepareForBackend(graph: Graph, support: Pick<BackendSupport, 'composites' | 'dtypes'>): Graph {
+  const prepared = eliminateDeadCode(eliminateCommonSubexpressions(decomposeUnclaimed(graph, support.composites)));
+  checkDTypes(prepared, support.dtypes);
+  return prepared;
 }

@@ -44,15 +44,20 @@ describe('grad prunes nodes off every loss→wrt path', () => {
     expect(matmulsIn(full, 'layers.1.grad')).toHaveLength(2);
   });
 
-  it('keeps the fused gelu (own rule) and expands only composites that differentiate by decomposition', () => {
+  it('keeps forward composites and emits their backward composites, packing only the wanted gradients', () => {
     const b = new GraphBuilder({ dtype: 'f64' });
     const x = b.param('x', [2, 4]);
     const frozen = b.scope('frozen', () => b.layerNorm(b.data('d', [2, 4], 'f64'), b.param('g0', [4]), b.param('b0', [4])));
     const y = b.scope('ln', () => b.layerNorm(b.add(x, frozen), b.param('g', [4]), b.param('bb', [4])));
     b.output('loss', b.sum(b.gelu(y)));
     const g = grad(b.build(), { loss: 'loss', wrt: ['x'] });
-    expect(g.nodes.filter((n) => n.kind === 'layerNorm').map((n) => n.scope)).toEqual(['frozen']);
+    expect(g.nodes.filter((n) => n.kind === 'layerNorm').map((n) => n.scope)).toEqual(['frozen', 'ln']);
     expect(g.nodes.some((n) => n.kind === 'gelu')).toBe(true);
+    const backward = g.nodes.filter((n) => n.kind === 'layerNormGrad' || n.kind === 'geluGrad');
+    expect(backward.map((n) => [n.kind, n.scope])).toEqual([['geluGrad', 'grad'], ['layerNormGrad', 'ln.grad']]);
+    const lnGrad = backward[1]!;
+    expect(lnGrad.kind === 'layerNormGrad' && lnGrad.attrs.grads).toEqual([true, false, false]); // only dx: g, bb not wanted
+    expect(lnGrad.type.shape).toEqual([8]);
   });
 });
 

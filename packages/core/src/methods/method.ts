@@ -15,21 +15,24 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import { loraParameterCounts, parameterCounts } from '../catalog/parameter-counts.js';
-import { expect, integerAtLeast, validate } from '../validate.js';
+import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
 
-export const FullMethodSchema = z.object({ kind: z.literal('full') });
+/** Above any model's width (ARCHITECTURE_LIMITS.hiddenSize), so a larger rank is a typo. */
+export const MAX_LORA_RANK = 65_536;
+
+export const FullMethodSchema = z.object({ kind: z.literal('full') }).strict();
 export const FreezeMethodSchema = z.object({
   kind: z.literal('freeze'),
   /** k: how many of the last blocks train (1..L). */
   trainableBlocks: integerAtLeast(1, '(trainable blocks)'),
-});
-export const BiasMethodSchema = z.object({ kind: z.literal('bias') });
+}).strict();
+export const BiasMethodSchema = z.object({ kind: z.literal('bias') }).strict();
 export const LoraMethodSchema = z.object({
   kind: z.literal('lora'),
-  rank: integerAtLeast(1, '(LoRA rank)'),
+  rank: integerAtLeast(1, '(LoRA rank)').refine((r) => r <= MAX_LORA_RANK, { error: `an integer in 1..${MAX_LORA_RANK} (LoRA rank)` }),
   /** LoRA scale numerator; the update is (alpha / rank)·B·A. The authors' default is 8. */
-  alpha: z.number(expect('a positive finite number')).positive().optional(),
-});
+  alpha: positiveNumber('(LoRA alpha)').optional(),
+}).strict();
 
 export const FineTuningMethodSchema = z.discriminatedUnion(
   'kind',

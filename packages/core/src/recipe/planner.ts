@@ -14,8 +14,9 @@
 import { z } from 'zod';
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import { parameterCounts } from '../catalog/parameter-counts.js';
-import { RepurposeError, ValidationError } from '../errors.js';
-import { type FineTuningMethod, type MethodKind, trainableParameters } from '../methods/method.js';
+import { describeValue, RepurposeError, ValidationError } from '../errors.js';
+import { formatCount } from '../format.js';
+import { describeMethod, type FineTuningMethod, type MethodKind, trainableParameters } from '../methods/method.js';
 import { type FlopAccounting, FlopAccountingSchema, type FlopBreakdown, DEFAULT_SEQUENCE_LENGTH, perTokenFlops } from '../flops/training-flops.js';
 import { DEFAULT_BATCH_SIZE, TOKENS_PER_PAIR } from '../flops/units.js';
 import { HardwareSchema, type ResolvedHardware, resolveHardware } from '../budget/budget.js';
@@ -147,8 +148,8 @@ export function createPlanner(options?: PlanOptions): Planner {
     if (pairs < batchSize) return undefined;
     const tokens = pairs * tokensPerPair;
     const loss = law.predict({ model: candidate.model, method: candidate.method, tokens });
-    if (!Number.isFinite(loss)) {
-      throw new RepurposeError(`law ${law.name} predicted ${loss} for ${candidate.model.name} / ${candidate.method.kind} at ${tokens} tokens; expected a finite loss`);
+    if (typeof loss !== 'number' || !Number.isFinite(loss) || loss <= 0) {
+      throw new RepurposeError(`law ${law.name} predicted ${describeValue(loss)} for ${candidate.model.name} / ${describeMethod(candidate.method, candidate.model)} at ${formatCount(tokens)} tokens; a law must predict a finite, positive loss`);
     }
     const tooBig = maxMemoryBytes !== undefined && candidate.memory.total > maxMemoryBytes;
     return { candidate, pairs, tokens, loss, inferenceFlop, dataCapped, ...(tooBig ? { excludedBy: 'memory' as const } : {}) };

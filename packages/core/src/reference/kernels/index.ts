@@ -6,6 +6,7 @@
 import type { OpKind } from '../../engine/ops.js';
 import type { Kernel } from '../kernel.js';
 import { addKernel } from './add.js';
+import { attentionGradKernel } from './attention-grad.js';
 import { attentionKernel } from './attention.js';
 import { broadcastKernel } from './broadcast.js';
 import { castKernel } from './cast.js';
@@ -17,8 +18,10 @@ import { erfKernel } from './erf.js';
 import { expKernel } from './exp.js';
 import { fillKernel } from './fill.js';
 import { gatherKernel } from './gather.js';
+import { geluGradKernel } from './gelu-grad.js';
 import { geluKernel } from './gelu.js';
 import { iotaKernel } from './iota.js';
+import { layerNormGradKernel } from './layer-norm-grad.js';
 import { layerNormKernel } from './layer-norm.js';
 import { logSoftmaxKernel } from './log-softmax.js';
 import { logKernel } from './log.js';
@@ -33,6 +36,7 @@ import { reshapeKernel } from './reshape.js';
 import { rsqrtKernel } from './rsqrt.js';
 import { scatterAddKernel } from './scatter-add.js';
 import { sliceKernel } from './slice.js';
+import { logSoftmaxGradKernel, softmaxGradKernel } from './softmax-grad.js';
 import { softmaxKernel } from './softmax.js';
 import { sqrtKernel } from './sqrt.js';
 import { subKernel } from './sub.js';
@@ -77,4 +81,9 @@ export const KERNELS: { readonly [K in OpKind]: Kernel<K> } = {
   layerNorm: layerNormKernel,
   gelu: geluKernel,
   attention: attentionKernel,
+  geluGrad: geluGradKernel,
+  softmaxGrad: softmaxGradKernel,
+  logSoftmaxGrad: logSoftmaxGradKernel,
+  layerNormGrad: layerNormGradKernel,
+  attentionGrad: attentionGradKernel,
 };

@@ -126,6 +126,36 @@ const CASES: { readonly [K in OpKind]: readonly KernelCase[] } = {
     k('padding mask hides key 1', [f64([2, 1], [1, 1]), f64([2, 1], [0, LN2]), f64([2, 1], [3, 6]), i32([2], [1, 0])],
       (b, [q, kk, v, m]) => b.attention(q!, kk!, v!, { causal: false, scale: 1, mask: m! }), f64([2, 1], [3, 3])),
   ],
+  geluGrad: [k('Φ(0)·dy at x = 0', [f64([2], [0, 0]), f64([2], [1, 2])], (b, [x, dy]) => b.node('geluGrad', [x!, dy!], {}), f64([2], [0.5, 1]))],
+  softmaxGrad: [
+    k('y = [½, ½], dy = [1, 0]', [f64([2], [0.5, 0.5]), f64([2], [1, 0])], (b, [y, dy]) => b.node('softmaxGrad', [y!, dy!], { axis: 0 }), f64([2], [0.25, -0.25])),
+  ],
+  logSoftmaxGrad: [
+    k('y = log [¼, ¾], dy = [1, 1]', [f64([2], [Math.log(0.25), Math.log(0.75)]), f64([2], [1, 1])], (b, [y, dy]) =>
+      b.node('logSoftmaxGrad', [y!, dy!], { axis: 0 }), f64([2], [0.5, -0.5])),
+  ],
+  layerNormGrad: [
+    // x = [1,2,3], eps 0: r = √1.5, x̂ = [−√1.5, 0, √1.5]; dy = [1,0,0], weight 1: dx = r·[1/6, −1/3, 1/6], dbias = dy.
+    k('dx and dbias packed', [f64([3], [1, 2, 3]), f64([3], [1, 1, 1]), f64([3], [1, 0, 0])], (b, [x, w, dy]) =>
+      b.node('layerNormGrad', [x!, w!, dy!], { eps: 0, grads: [true, false, true] }),
+      f64([6], [Math.sqrt(1.5) / 6, -Math.sqrt(1.5) / 3, Math.sqrt(1.5) / 6, 1, 0, 0])),
+    k('dweight only', [f64([3], [1, 2, 3]), f64([3], [1, 1, 1]), f64([3], [1, 0, 0])], (b, [x, w, dy]) =>
+      b.node('layerNormGrad', [x!, w!, dy!], { eps: 0, grads: [false, true, false] }), f64([3], [-Math.sqrt(1.5), 0, 0])),
+  ],
+  attentionGrad: [
+    // p = [⅓, ⅔] in both rows; dy = [1, 0]: dv = [⅓, ⅔], ds row 0 = [−⅔, ⅔], dq = [⅔·ln2, 0], dk = [−⅔, ⅔].
+    k('not causal, packed dq dk dv', [f64([2, 1], [1, 1]), f64([2, 1], [0, LN2]), f64([2, 1], [3, 6]), f64([2, 1], [1, 0])],
+      (b, [q, kk, v, dy]) => b.node('attentionGrad', [q!, kk!, v!, dy!], { causal: false, scale: 1, grads: [true, true, true] }),
+      f64([6], [(2 * LN2) / 3, 0, -2 / 3, 2 / 3, 1 / 3, 2 / 3])),
+    // causal: row 0 sees key 0 only; dy = [0, 1] puts all the gradient on row 1.
+    k('causal', [f64([2, 1], [1, 1]), f64([2, 1], [0, LN2]), f64([2, 1], [3, 6]), f64([2, 1], [0, 1])],
+      (b, [q, kk, v, dy]) => b.node('attentionGrad', [q!, kk!, v!, dy!], { causal: true, scale: 1, grads: [true, true, true] }),
+      f64([6], [0, (2 * LN2) / 3, -2 / 3, 2 / 3, 1 / 3, 2 / 3])),
+    // mask hides key 1: p = [1, 0], so dv = [dy₀ + dy₁, 0] and ds = 0.
+    k('padding mask, dv only', [f64([2, 1], [1, 1]), f64([2, 1], [0, LN2]), f64([2, 1], [3, 6]), f64([2, 1], [1, 2]), i32([2], [1, 0])],
+      (b, [q, kk, v, dy, m]) => b.node('attentionGrad', [q!, kk!, v!, dy!, m!], { causal: false, scale: 1, grads: [false, false, true] }),
+      f64([2], [3, 0])),
+  ],
 };
 
 const backends = { fused: referenceBackend(), decomposed: referenceBackend({ composites: [] }) };
