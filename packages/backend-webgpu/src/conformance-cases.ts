@@ -81,4 +81,15 @@ export const CASES: { readonly [K in OpKind]: readonly ConformanceCase[] } = {
     c('fused: random 0/1 mask [2,1,4,4], a row may be fully masked', [f(2, 2, 4, 3), f(2, 2, 4, 3), f(2, 2, 4, 3), { shape: [2, 1, 4, 4], dtype: 'i32', lo: 0, hi: 2 }], (b, [q, k, v, m]) => b.attention(q!, k!, v!, { causal: false, scale: 1, mask: m! }), true),
     c('fused: S 70 and HV 70 (past one workgroup of 64)', [f(1, 2, 8), f(1, 70, 8), f(1, 70, 70), { shape: [1, 1, 70], dtype: 'i32', lo: 0, hi: 2 }], (b, [q, k, v, m]) => b.attention(q!, k!, v!, { causal: false, scale: 0.3, mask: m! }), true),
   ],
+  // Backward composites, built directly (grad emits them from the forward composites' rules).
+  geluGrad: [c('x, dy [6]', [{ shape: [6], dtype: 'f32', lo: -3, hi: 3 }, f(6)], (b, [x, dy]) => b.node('geluGrad', [x!, dy!], {}), true)],
+  softmaxGrad: [c('axis 1 of [3,4]', [f(3, 4), f(3, 4)], (b, [x, dy]) => b.node('softmaxGrad', [b.softmax(x!, 1), dy!], { axis: 1 }), true)],
+  logSoftmaxGrad: [c('axis 0 of [3,2]', [f(3, 2), f(3, 2)], (b, [x, dy]) => b.node('logSoftmaxGrad', [b.logSoftmax(x!, 0), dy!], { axis: 0 }), true)],
+  layerNormGrad: [
+    c('dx, dweight, dbias packed, [3,5]', [f(3, 5), f(5), f(3, 5)], (b, [x, w, dy]) => b.node('layerNormGrad', [x!, w!, dy!], { eps: 1e-5, grads: [true, true, true] }), true),
+  ],
+  attentionGrad: [
+    c('causal, dq dk dv packed', [f(2, 3, 2), f(2, 3, 2), f(2, 3, 2), f(2, 3, 2)], (b, [q, k, v, dy]) =>
+      b.node('attentionGrad', [q!, k!, v!, dy!], { causal: true, scale: 0.5, grads: [true, true, true] }), true),
+  ],
 };

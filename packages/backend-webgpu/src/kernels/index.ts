@@ -2,8 +2,8 @@
  * The WebGPU kernel table: a Record over every op kind, so an op added to core without a kernel here
  * is a compile error. Primitives must have a kernel; a composite maps to its fused kernel or to null,
  * which means "not claimed": `prepareForBackend` decomposes it into primitives before compile.
- * Every composite is fused today; `null` stays possible for a composite added to core before its
- * kernel exists. Not a registry: nothing is added at run time.
+ * Every forward composite is fused; the backward composites (geluGrad, softmaxGrad, …) are null for
+ * now, so they run as their decompositions. Not a registry: nothing is added at run time.
  */
 import { COMPOSITE_KINDS, type CompositeKind, type PrimitiveKind } from '@repurpose/core/engine';
 import { addKernel } from './add.js';
@@ -81,6 +81,12 @@ export const KERNELS: KernelTable = {
   layerNorm: layerNormKernel,
   gelu: geluKernel,
   attention: attentionKernel,
+  // Backward composites not fused yet: prepareForBackend decomposes them into primitives.
+  geluGrad: null,
+  softmaxGrad: null,
+  logSoftmaxGrad: null,
+  layerNormGrad: null,
+  attentionGrad: null,
 };
 
 /** The composites this backend runs fused (the rest are decomposed before compile). */

@@ -95,7 +95,7 @@ describe.skipIf(nullGpu.backend === null)('every emitted program is valid WGSL (
       const floats = kc.inputs.flatMap((input, i) => (input.dtype === 'f32' ? [`x${i}`] : []));
       if (y.dtype === 'f32' && floats.length > 0) b.output('loss', b.sum(y));
       const forward = b.build();
-      const graph = prepareForBackend(y.dtype === 'f32' && floats.length > 0 ? grad(forward, { loss: 'loss', wrt: floats }) : forward, { composites: FUSED_COMPOSITES });
+      const graph = prepareForBackend(y.dtype === 'f32' && floats.length > 0 ? grad(forward, { loss: 'loss', wrt: floats }) : forward, { composites: FUSED_COMPOSITES, dtypes: ['f32', 'i32'] });
       const types = valueTypes(graph);
       for (const node of graph.nodes) {
         const plan = (KERNELS[node.kind] as WebGpuKernel<typeof node.kind>)(node as never, node.inputs.map((v) => types.get(v)!));
