@@ -2,8 +2,8 @@
  * The WebGPU kernel table: a Record over every op kind, so an op added to core without a kernel here
  * is a compile error. Primitives must have a kernel; a composite maps to its fused kernel or to null,
  * which means "not claimed": `prepareForBackend` decomposes it into primitives before compile.
- * Every forward composite is fused; the backward composites (geluGrad, softmaxGrad, …) are null for
- * now, so they run as their decompositions. Not a registry: nothing is added at run time.
+ * Every forward composite is fused, and geluGrad, softmaxGrad and logSoftmaxGrad; layerNormGrad and
+ * attentionGrad (packed multi-gradient outputs) are null for now, so they run as their decompositions. Not a registry: nothing is added at run time.
  */
 import { COMPOSITE_KINDS, type CompositeKind, type PrimitiveKind } from '@repurpose/core/engine';
 import { addKernel } from './add.js';
@@ -19,11 +19,13 @@ import { expKernel } from './exp.js';
 import { fillKernel } from './fill.js';
 import { gatherKernel } from './gather.js';
 import { geluKernel } from './gelu.js';
+import { geluGradKernel } from './gelu-grad.js';
 import { iotaKernel } from './iota.js';
 import type { WebGpuKernel } from './kernel.js';
 import { layerNormKernel } from './layer-norm.js';
 import { logKernel } from './log.js';
 import { logSoftmaxKernel } from './log-softmax.js';
+import { logSoftmaxGradKernel } from './log-softmax-grad.js';
 import { matmulKernel } from './matmul.js';
 import { maxKernel } from './max.js';
 import { maximumKernel } from './maximum.js';
@@ -36,6 +38,7 @@ import { rsqrtKernel } from './rsqrt.js';
 import { scatterAddKernel } from './scatter-add.js';
 import { sliceKernel } from './slice.js';
 import { softmaxKernel } from './softmax.js';
+import { softmaxGradKernel } from './softmax-grad.js';
 import { sqrtKernel } from './sqrt.js';
 import { subKernel } from './sub.js';
 import { sumKernel } from './sum.js';
@@ -81,10 +84,10 @@ export const KERNELS: KernelTable = {
   layerNorm: layerNormKernel,
   gelu: geluKernel,
   attention: attentionKernel,
-  // Backward composites not fused yet: prepareForBackend decomposes them into primitives.
-  geluGrad: null,
-  softmaxGrad: null,
-  logSoftmaxGrad: null,
+  geluGrad: geluGradKernel,
+  softmaxGrad: softmaxGradKernel,
+  logSoftmaxGrad: logSoftmaxGradKernel,
+  // Not fused yet (packed multi-gradient outputs): prepareForBackend decomposes them into primitives.
   layerNormGrad: null,
   attentionGrad: null,
 };

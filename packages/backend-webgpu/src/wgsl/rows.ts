@@ -70,3 +70,36 @@ export function layerNormWgsl(s: LayerNormSpec): string {
     ),
   ].join('\n');
 }
+
+export interface SoftmaxGradSpec {
+  readonly kind: 'softmax-grad';
+  readonly dtype: WgslDType;
+  readonly log: boolean;
+}
+
+/**
+ * The backward of softmax (dx = y·(dy − Σ y·dy)) and logSoftmax (dx = dy − exp(y)·Σ dy) along an axis,
+ * from the forward's output y: one invocation per row, two reads of it.
+ */
+export function softmaxGradWgsl(s: SoftmaxGradSpec): string {
+  // slots: 0 rows (outer·inner), 1 length, 2 inner
+  const term = s.log ? 'dy[at]' : 'dy[at] * y[at]';
+  const write = s.log ? 'out[at] = dy[at] - exp(y[at]) * total;' : 'out[at] = y[at] * (dy[at] - total);';
+  return [
+    uniformBlock(3),
+    storage(1, 'out', s.dtype, 'read_write'),
+    storage(2, 'y', s.dtype, 'read'),
+    storage(3, 'dy', s.dtype, 'read'),
+    linearEntry(
+      0,
+      [
+        '  let len = p(1u);',
+        '  let inner = p(2u);',
+        '  let base = (idx / inner) * len * inner + idx % inner;',
+        '  var total = 0.0;',
+        `  for (var j = 0u; j < len; j = j + 1u) { let at = base + j * inner; total = total + ${term}; }`,
+        `  for (var j = 0u; j < len; j = j + 1u) { let at = base + j * inner; ${write} }`,
+      ].join('\n'),
+    ),
+  ].join('\n');
+}
