@@ -32,6 +32,8 @@ export interface WebGpuBackendStats {
   readonly pipelines: number;
   /** Resident tensors alive (uploaded or returned resident, not yet released). */
   readonly residentTensors: number;
+  /** Bytes copied from the device to the host so far (run outputs and downloads). */
+  readonly bytesRead: number;
 }
 
 export interface WebGpuBackend extends Backend {
@@ -55,6 +57,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     if (!disposed) lost = `device lost (${info.reason}): ${info.message}`;
   });
   let buffersCreated = 0;
+  let bytesRead = 0;
   const residents = residentStore('webgpu');
   const pipelines = new Map<string, Promise<GPUComputePipeline>>();
 
@@ -91,6 +94,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     pipeline,
     checkAlive,
     residents,
+    countRead: (bytes) => (bytesRead += bytes),
   };
   const STORAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
 
@@ -99,7 +103,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     support,
     device,
     description: node?.description ?? 'given device',
-    stats: () => ({ buffersCreated, pipelines: pipelines.size, residentTensors: residents.count() }),
+    stats: () => ({ buffersCreated, pipelines: pipelines.size, residentTensors: residents.count(), bytesRead }),
     upload: async (tensor) => {
       checkAlive();
       wgslDType(tensor.dtype, 'upload dtype');
@@ -118,6 +122,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
       const encoder = device.createCommandEncoder();
       encoder.copyBufferToBuffer(source, 0, staging, 0, bytes);
       device.queue.submit([encoder.finish()]);
+      bytesRead += bytes;
       await staging.mapAsync(MAP_MODE_READ, 0, bytes);
       const copy = staging.getMappedRange(0, bytes).slice(0);
       staging.unmap();

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { FineTuningMethod } from '@repurpose/core';
 import { type HostTensor, type TokenPair, arrayPairSource, hostTensor, loadCheckpoint, readSafetensors, train } from '@repurpose/core/engine';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { WebGpuBackendStats } from './backend.js';
 import { testGpu } from './device/test-gpu.js';
 
 const DIR = fileURLToPath(new URL('../../core/test/fixtures/golden/', import.meta.url));
@@ -55,14 +56,17 @@ const CASES: Record<Method, FineTuningMethod> = { full: { kind: 'full' }, lora: 
 
 describe.skipIf(gpu.backend === null)(`3 AdamW steps on webgpu against torch, f32 (${gpu.backend?.description ?? gpu.skip})`, () => {
   for (const [name, method] of Object.entries(CASES) as [Method, FineTuningMethod][]) {
-    it(`${name}: losses before each step and parameters after the third`, async () => {
+    it(`${name}: losses before each step and parameters after the third; steps allocate nothing and read back only the loss`, async () => {
+      const backend = gpu.backend!;
       const golden = manifest.methods[name];
       const model = loadCheckpoint({ config: bytes('config.json'), weights: bytes('model.safetensors') }, { dtype: 'f32' });
       const pairs = goldenPairs();
       const losses: number[] = [];
+      const perStep: WebGpuBackendStats[] = [];
+      let resident = false;
       const result = await train(
         {
-          backend: gpu.backend!,
+          backend,
           architecture: model.architecture,
           method,
           parameters: model.parameters,
@@ -74,7 +78,10 @@ describe.skipIf(gpu.backend === null)(`3 AdamW steps on webgpu against torch, f3
           dtype: 'f32',
         },
         (e) => {
-          if (e.kind === 'step') losses.push(e.loss);
+          if (e.kind === 'start') resident = e.resident;
+          if (e.kind !== 'step') return;
+          if (e.loss !== undefined) losses.push(e.loss);
+          perStep.push({ ...backend.stats() });
         },
       );
       expect(result.reason).toBe('data');
@@ -103,6 +110,13 @@ describe.skipIf(gpu.backend === null)(`3 AdamW steps on webgpu against torch, f3
       expect(excluded.filter((e) => !/attention\.query_key_value\.bias\[(\d+)\]$/.test(e) || ![1].includes(Math.floor((Number(/\[(\d+)\]$/.exec(e)![1]) % 24) / 8)))).toEqual([]);
       expect(excluded.length).toBeLessThanOrEqual(2 * 32);
       expect(losses).toHaveLength(3);
+      // Parameters and moments stayed on the device: after the first step (which compiles and uploads),
+      // a step creates no buffer and reads back exactly one f32 — the loss.
+      expect(resident).toBe(true);
+      for (let i = 1; i < perStep.length; i++) {
+        expect(perStep[i]!.buffersCreated - perStep[i - 1]!.buffersCreated, `buffers created by step ${i + 1}`).toBe(0);
+        expect(perStep[i]!.bytesRead - perStep[i - 1]!.bytesRead, `bytes read back by step ${i + 1}`).toBe(4);
+      }
       for (const e of lossErrors) expect(e).toBeLessThan(1e-5);
       expect(worst.error).toBeLessThan(1e-4);
     });

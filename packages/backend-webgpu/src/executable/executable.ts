@@ -13,12 +13,15 @@
 import {
   type Executable,
   type Feed,
+  type RunOptions,
   type Graph,
   GraphError,
   type GraphNode,
   type HostTensor,
   type TensorType,
   hostTensor,
+  isResident,
+  selectOutputs,
   valueTypes,
 } from '@repurpose/core/engine';
 import { BackendError } from '../device/errors.js';
@@ -38,21 +41,14 @@ export interface DeviceContext {
   /** Throws the reason when the device has been lost. */
   checkAlive(): void;
   readonly residents: ResidentStore;
+  /** Adds to the backend's count of bytes read back to the host. */
+  countRead(bytes: number): void;
 }
 
 const ELEMENT_BYTES = 4;
 const STORAGE_USAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
 
-/** Which outputs a run returns, and which stay on the device (the backend contract's RunOptions). */
-export interface RunOptions {
-  readonly outputs?: readonly string[];
-  readonly resident?: readonly string[];
-}
-
-export interface WebGpuExecutable extends Executable {
-  run(feeds: Readonly<Record<string, Feed>>): Promise<Record<string, HostTensor>>;
-  run(feeds: Readonly<Record<string, Feed>>, options: RunOptions): Promise<Record<string, Feed>>;
-}
+export type WebGpuExecutable = Executable;
 
 function byteLength(type: TensorType): number {
   return type.shape.reduce((a, d) => a * d, 1) * ELEMENT_BYTES;
@@ -170,18 +166,13 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
   let disposed = false;
 
   const inputTypes = new Map(graph.inputs.map((i) => [i.id, i.type]));
-  // Output name → the input it is the next value of (the contract's `updates`; read structurally so
-  // graphs built before the field existed work unchanged).
-  const updatesOf = new Map(graph.outputs.map((o) => [o.name, (o as { readonly updates?: string }).updates]));
+  // Output name → the input it is the next value of (the contract's `updates`).
+  const updatesOf = new Map(graph.outputs.map((o) => [o.name, o.updates]));
 
   const run = async (feeds: Readonly<Record<string, Feed>>, options: RunOptions = {}): Promise<Record<string, Feed>> => {
     if (disposed) throw new GraphError('executable', 'disposed', 'an executable that has not been disposed');
     ctx.checkAlive();
-    const names = new Set(graph.outputs.map((o) => o.name));
-    const wanted = options.outputs ?? graph.outputs.map((o) => o.name);
-    for (const name of wanted) if (!names.has(name)) throw new GraphError('run options.outputs', name, `an output of the graph (${[...names].join(', ')})`);
-    const resident = new Set(options.resident ?? []);
-    for (const name of resident) if (!wanted.includes(name)) throw new GraphError('run options.resident', name, 'an output the run returns');
+    const { outputs: wanted, resident } = selectOutputs(graph, options);
 
     const residentIn = new Map<string, GPUBuffer>();
     for (const input of graph.inputs) {
@@ -190,11 +181,11 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
       if (feed.dtype !== input.type.dtype || feed.shape.length !== input.type.shape.length || feed.shape.some((d, i) => d !== input.type.shape[i])) {
         throw new GraphError(`feeds.${input.id}`, `${feed.dtype} [${feed.shape}]`, `${input.type.dtype} [${input.type.shape}]`);
       }
-      if ('kind' in feed) residentIn.set(input.id, ctx.residents.buffer(feed, `feeds.${input.id}`));
+      if (isResident(feed)) residentIn.set(input.id, ctx.residents.buffer(feed, `feeds.${input.id}`));
     }
     for (const check of idChecks) {
       const feed = feeds[check.input]!;
-      if ('kind' in feed) continue; // already on the device: the kernel's bounds check applies
+      if (isResident(feed)) continue; // already on the device: the kernel's bounds check applies
       for (let i = 0; i < feed.data.length; i++) {
         const id = feed.data[i]!;
         if (id < 0 || id >= check.rows) throw new GraphError(`${check.op} ids ${check.input}[${i}]`, id, `an id in [0, ${check.rows - 1}]`);
@@ -229,7 +220,7 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
       if (resident.has(output.name)) {
         const updated = updatesOf.get(output.name);
         const donor = updated === undefined ? undefined : feeds[updated];
-        if (donor !== undefined && 'kind' in donor && residentIn.has(updated!) && sameType(inputTypes.get(updated!)!, type)) {
+        if (donor !== undefined && isResident(donor) && residentIn.has(updated!) && sameType(inputTypes.get(updated!)!, type)) {
           // Donation: write the next value into the fed tensor's own buffer (it was copied in above).
           if (bytes > 0) encoder.copyBufferToBuffer(source, 0, residentIn.get(updated!)!, 0, bytes);
           results[output.name] = ctx.residents.donate(donor, type.dtype, type.shape);
@@ -245,6 +236,7 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
       reads.push({ name: output.name, type, buffer, bytes });
     }
     ctx.device.queue.submit([encoder.finish()]);
+    for (const r of reads) ctx.countRead(r.bytes);
     await Promise.all(reads.filter((r) => r.bytes > 0).map((r) => r.buffer.mapAsync(MAP_MODE_READ, 0, r.bytes)));
     ctx.checkAlive();
     for (const r of reads) {
@@ -262,7 +254,7 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
 
   return {
     graph,
-    run: run as WebGpuExecutable['run'],
+    run: run as Executable['run'],
     dispose: () => {
       if (disposed) return;
       disposed = true;
