@@ -49,7 +49,7 @@ export const PLAN_HELP = `repurpose plan — the compute-optimal recipe for a tr
   --json                    print one JSON object (the recipe, or { recipes } for several budgets)
   --plot FILE.svg           write the frontier plot: best loss per method vs budget (never over --law)`;
 
-const FLAGS = {
+export const FLAGS = {
   budget: { type: 'string' },
   'paper-budgets': { type: 'boolean' },
   'gpu-hours': { type: 'string' },
