@@ -1,5 +1,5 @@
 /**
- * Reads the fenced code blocks of README.md, docs/*.md and packages/*/README.md at test time, so the docs test runs what the
+ * Reads the fenced code blocks of README.md, docs/ and the packages' READMEs at test time, so the docs test runs what the
  * docs say today (no copy that can drift), and splits them into what the test can run: shell command
  * lines, JS modules with the values their comments claim, JSONL ledgers.
  *
