@@ -57,7 +57,7 @@ describe('repurpose plan', () => {
     const svg = readFileSync(file, 'utf8');
     expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     for (const label of ['full fine-tuning', 'block freezing', 'bias-only', 'LoRA', 'optimal frontier']) expect(svg).toContain(label);
-    expect(svg).toMatch(/full → lora at 9\.0\d\de16 FLOP/);
+    expect(svg).toMatch(/full → lora at 9\.0\de16 FLOP/);
     expect(svg.match(/<circle /g)!.length).toBe(6 + 1); // six planned budgets + the legend marker
   });
 });
