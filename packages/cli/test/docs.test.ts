@@ -6,7 +6,7 @@
  * and `text` is prose; any other language fails here, so a new block cannot be skipped by accident.
  *
  * The one thing the test supplies is what the docs call a placeholder: a model directory (`DIR`,
- * `path/to/gpt-neox`) is the tiny golden GPT-NeoX fixture, and `runs.jsonl` is the synthetic ledger
+ * `path/to/gpt-neox`, `my-model/config.json`) is the tiny golden GPT-NeoX fixture, and `runs.jsonl` is the synthetic ledger
  * examples/synthetic-ledger.mjs writes (as docs/fitting.md says to make it).
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -22,7 +22,11 @@ const GOLDEN = join(ROOT, 'packages/core/test/fixtures/golden');
 const RUNNABLE = new Set(['sh', 'js', 'ts', 'jsonl', 'text']);
 const blocks = docBlocks(ROOT);
 
-const placeholders = (code: string) => code.replace(/--model DIR\b/g, `--model ${GOLDEN}`).replace(/'path\/to\/gpt-neox'/g, JSON.stringify(GOLDEN));
+const placeholders = (code: string) =>
+  code
+    .replace(/--model DIR\b/g, `--model ${GOLDEN}`)
+    .replace(/'path\/to\/gpt-neox'/g, JSON.stringify(GOLDEN))
+    .replace(/\bmy-model\/config\.json\b/g, join(GOLDEN, 'config.json'));
 
 let template = '';
 let env: NodeJS.ProcessEnv = {};

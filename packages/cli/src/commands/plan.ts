@@ -242,7 +242,7 @@ export function describeRecipe(r: Recipe): string {
     `Budget        ${sci(r.budget.flop)} FLOP = ${num(r.budget.gpuHours)} GPU-hours on ${hardwareLabel(r)} = ${dollars(r.budget.dollars)}${assumedNote(r)}`,
     `Model         ${r.model.name} (N = ${compact(r.model.nonEmbeddingParameters)} non-embedding parameters)`,
     `Method        ${describeMethod(r.method, r.model)}${r.method.kind === 'lora' ? `, alpha ${r.method.alpha}` : ''} (${compact(r.trainableParameters)} trainable)`,
-    `Data          ${compact(r.pairs)} pairs = ${compact(r.tokens)} tokens = ${r.steps} steps of ${r.batchSize} pairs`,
+    `Data          ${compact(r.pairs)} pairs = ${compact(r.tokens)} tokens = ${num(r.steps)} steps of ${num(r.batchSize)} pairs`,
     `Training FLOP ${sci(r.flops.total, 4)} (${(100 * (r.flops.total / r.budget.flop)).toFixed(3)}% of budget; forward ${sci(r.flops.forward)}, backward ${sci(r.flops.backwardActivations + r.flops.backwardWeights)})`,
     `Pred. loss    ${fixed(r.predictedLoss)}${r.lossInterval ? ` [${fixed(r.lossInterval.low)}, ${fixed(r.lossInterval.high)}] at ${r.lossInterval.level}` : ''} (law ${r.law}${r.law === 'ziarko2024' ? ': calibrated to the paper\u2019s decisions, losses illustrative' : ''})`,
   ];
