@@ -10,7 +10,8 @@ import { ValidationError } from './errors.js';
 export function validate<S extends z.ZodType>(schema: S, value: unknown, field: string): z.output<S> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
+  // A typo ("numLayer") yields both "missing numLayers" and "unknown numLayer": the unknown key says more.
+  const issue = result.error.issues.find((i) => i.code === 'unrecognized_keys') ?? result.error.issues[0]!;
   const path = [field, ...issue.path.map(String)].join('.');
   throw new ValidationError(path, valueAt(value, issue.path), expectedPhrase(issue));
 }

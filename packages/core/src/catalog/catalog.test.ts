@@ -79,4 +79,12 @@ describe('resolveModel', () => {
   it('validates architecture objects field by field', () => {
     expect(() => resolveModel({ ...PYTHIA['pythia-14m'], numLayers: 0 })).toThrow(/model\.numLayers/);
   });
+
+  it('refuses unknown keys, out-of-bound sizes and odd rotary dims in architecture objects', () => {
+    const { numLayers, ...rest } = PYTHIA['pythia-14m'];
+    expect(() => resolveModel({ ...rest, numLayer: numLayers })).toThrow(/invalid model: expected no key "numLayer"/);
+    expect(() => resolveModel({ ...PYTHIA['pythia-14m'], numLayers: 300_000 })).toThrow(/model\.numLayers: expected an integer in 1\.\.1,024, got 300000/);
+    expect(() => resolveModel({ ...PYTHIA['pythia-14m'], rotaryPct: 0.3 })).toThrow(/model\.rotaryPct: expected .*even.*got 0\.3/);
+    expect(() => resolveModel('constructor')).toThrow(/invalid model: expected one of/);
+  });
 });

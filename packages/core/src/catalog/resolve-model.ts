@@ -1,39 +1,72 @@
 /**
  * Turns what a user passes as "a model" — a Pythia name or an architecture object — into a validated
- * ModelArchitecture. The single place an unknown model name becomes an error.
+ * ModelArchitecture. The single place an unknown model name becomes an error. Architecture objects are
+ * strict (a typo such as `numLayer` is an error, not a silently ignored key) and bounded by
+ * ARCHITECTURE_LIMITS.
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ModelArchitecture } from './architecture.js';
+import { ARCHITECTURE_LIMITS, checkArchitectureConsistency } from './architecture-limits.js';
 import { PYTHIA, PYTHIA_NAMES } from './pythia.js';
 import { expect, integerAtLeast, validate } from '../validate.js';
 
-const ArchitectureSchema = z.object({
-  name: z.string(expect('a model name')).min(1),
-  numLayers: integerAtLeast(1),
-  hiddenSize: integerAtLeast(1),
-  numHeads: integerAtLeast(1),
-  intermediateSize: integerAtLeast(1),
-  vocabSize: integerAtLeast(1),
-  maxPositionEmbeddings: integerAtLeast(1),
-  rotaryPct: z.number(expect('a number in (0, 1]')).gt(0).lte(1),
-  rotaryEmbBase: z.number(expect('a positive number')).positive(),
-  layerNormEps: z.number(expect('a positive number')).positive(),
-  useParallelResidual: z.boolean(expect('a boolean')),
-  preTrainingLr: z.number(expect('a positive number')).positive().optional(),
-});
+const bounded = (field: keyof typeof ARCHITECTURE_LIMITS) => {
+  const max = ARCHITECTURE_LIMITS[field];
+  return integerAtLeast(1).refine((x) => x <= max, { error: `an integer in 1..${max.toLocaleString('en-US')}` });
+};
+const positive = z.number(expect('a positive finite number')).refine((x) => Number.isFinite(x) && x > 0, { error: 'a positive finite number' });
+
+export const ArchitectureSchema = z
+  .object(
+    {
+      name: z.string(expect('a model name')).min(1, expect('a non-empty model name')).max(200, expect('a model name of at most 200 characters')),
+      numLayers: bounded('numLayers'),
+      hiddenSize: bounded('hiddenSize'),
+      numHeads: bounded('numHeads'),
+      intermediateSize: bounded('intermediateSize'),
+      vocabSize: bounded('vocabSize'),
+      maxPositionEmbeddings: bounded('maxPositionEmbeddings'),
+      rotaryPct: z.number(expect('a number in (0, 1]')).refine((x) => x > 0 && x <= 1, { error: 'a number in (0, 1]' }),
+      rotaryEmbBase: positive,
+      layerNormEps: positive,
+      useParallelResidual: z.boolean(expect('a boolean')),
+      preTrainingLr: positive.optional(),
+    },
+    expect('an architecture object'),
+  )
+  .strict();
 
 /** A Pythia name (`pythia-160m`) or a full architecture (e.g. from `architectureFromConfig`). */
 export type ModelRef = string | ModelArchitecture;
 
+const checked = new WeakMap<object, ModelArchitecture>();
+
+/**
+ * resolveModel for hot paths: an architecture object already checked is remembered by identity
+ * (WeakMap), so parameter counts and law queries can validate every call for the cost of a lookup.
+ */
+export function checkedArchitecture(model: unknown, field = 'model'): ModelArchitecture {
+  if (typeof model === 'object' && model !== null) {
+    const hit = checked.get(model);
+    if (hit) return hit;
+    const resolved = resolveModel(model, field);
+    checked.set(model, resolved);
+    return resolved;
+  }
+  return resolveModel(model, field);
+}
+
 export function resolveModel(model: unknown, field = 'model'): ModelArchitecture {
   if (typeof model === 'string') {
-    const found = (PYTHIA as Record<string, ModelArchitecture>)[model.toLowerCase()];
+    const found = Object.hasOwn(PYTHIA, model.toLowerCase()) ? (PYTHIA as Record<string, ModelArchitecture>)[model.toLowerCase()] : undefined;
     if (!found) throw new ValidationError(field, model, `one of ${PYTHIA_NAMES.join(', ')}, or an architecture object`);
     return found;
   }
-  if (model === null || typeof model !== 'object') {
+  if (model === null || typeof model !== 'object' || Array.isArray(model)) {
     throw new ValidationError(field, model, `a model name (${PYTHIA_NAMES.join(', ')}) or an architecture object`);
   }
-  return validate(ArchitectureSchema, model, field);
+  const a = validate(ArchitectureSchema, model, field);
+  checkArchitectureConsistency(a, field, { hiddenSize: 'hiddenSize', rotaryPct: 'rotaryPct' });
+  return a;
 }

@@ -12,6 +12,7 @@
  * A resample is represented by integer weights (how often each run was drawn), not copied data.
  * Not the intervals' consumer: fitted-law.ts turns the replicate θs into predictive intervals.
  */
+import { coefficientsOf, flattenCoefficients } from './coefficients.js';
 import { lbfgs } from './lbfgs.js';
 import { RELATIVE_TOLERANCE } from './multi-start.js';
 import { type Design, huberObjective } from './objective.js';
@@ -26,8 +27,13 @@ export interface BootstrapSettings {
 export interface BootstrapResult extends BootstrapSettings {
   /** θ of every replicate whose refit reached a finite objective. */
   readonly thetas: readonly Float64Array[];
-  /** Replicates whose refit did not reach a finite objective (dropped from the intervals, and counted here). */
+  /**
+   * Replicates dropped from the intervals, and counted here: their refit did not reach a finite
+   * objective, or it did with a coefficient that is not a finite number (a magnitude overflowing to
+   * Infinity, typically a penalty the resample cannot pin down). `nonFinite` counts the second kind.
+   */
   readonly failed: number;
+  readonly nonFinite: number;
   /** Replicates whose refit stopped without meeting L-BFGS's convergence test (kept). */
   readonly unconverged: number;
 }
@@ -44,6 +50,7 @@ export function bootstrap(
   const thetas: Float64Array[] = [];
   let failed = 0;
   let unconverged = 0;
+  let nonFinite = 0;
   const weights = new Float64Array(design.n);
   for (let r = 0; r < settings.replicates; r++) {
     weights.fill(0);
@@ -59,10 +66,16 @@ export function bootstrap(
       failed++;
       continue;
     }
+    const flat = Object.values(flattenCoefficients(coefficientsOf(layout, fit.x)));
+    if (flat.some((v) => !Number.isFinite(v))) {
+      failed++;
+      nonFinite++;
+      continue;
+    }
     if (!fit.converged) unconverged++;
     thetas.push(fit.x);
   }
-  return { replicates: settings.replicates, seed: settings.seed, thetas, failed, unconverged };
+  return { replicates: settings.replicates, seed: settings.seed, thetas, failed, nonFinite, unconverged };
 }
 
 /** The q-quantile of sorted values, linearly interpolated between order statistics (Hyndman & Fan type 7). */

@@ -140,10 +140,12 @@ describe('fitLaw: exclusions and identifiability', () => {
   it('fixes ρ explicitly (and says so) when LoRA ran at one rank only', () => {
     const oneRank = small(6, { full: true, freeze: false, bias: false, lora: { ranks: [32] } });
     const law = fitLaw(oneRank, { ...QUICK, bootstrap: false });
-    expect(law.fixed).toEqual([{ name: 'rho', value: 0, reason: expect.stringMatching(/one rank only \(r = 32\).*plan at that rank only/) }]);
+    expect(law.fixed).toEqual([{ name: 'rho', value: 0, reason: expect.stringMatching(/one rank only \(r = 32\).*predicts LoRA at that rank only/) }]);
     expect(law.coefficients.rho).toBe(0);
+    expect(law.loraRanks).toEqual([32]);
     const fixedByUser = fitLaw(oneRank, { ...QUICK, bootstrap: false, fixed: { rho: 0.3 } });
     expect(fixedByUser.fixed).toEqual([{ name: 'rho', value: 0.3, reason: 'fixed by options.fixed.rho' }]);
+    expect(fixedByUser.loraRanks).toBeUndefined();
   });
 
   it('fixes δ explicitly when the restricted methods ran on one model size only', () => {

@@ -18,6 +18,7 @@ import { ValidationError } from '../errors.js';
 import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
 import { bootstrap } from './bootstrap.js';
 import { budgetGroups, budgetOf, crossValidate } from './cross-validation.js';
+import { coefficientsOf, flattenCoefficients } from './coefficients.js';
 import { FitError } from './fit-errors.js';
 import { type ExcludedRun, type FittedLaw, makeFittedLaw, type Residual } from './fitted-law.js';
 import { type Observation, type ObservationInput, toObservation } from './ledger.js';
@@ -112,6 +113,14 @@ export function fitLaw(observations: readonly ObservationInput[], options?: FitO
   const fit = multiStart(layout, design, grid.thetas, settings);
   if (!fit) throw new FitError(`no starting point reached a finite objective on ${included.length} runs; check the losses for extreme values`);
   const theta = fit.best.x;
+  const point = flattenCoefficients(coefficientsOf(layout, theta));
+  const broken = Object.entries(point).filter(([, v]) => !Number.isFinite(v));
+  if (broken.length > 0) {
+    throw new FitError(
+      `the fit to ${included.length} runs did not identify ${broken.map(([k, v]) => `${k} (${v})`).join(', ')}: the runs cannot separate these terms; ` +
+        `add runs (more model sizes, budgets or ranks) or fix coefficients (options.fixed)`,
+    );
+  }
 
   const predicted = logPredictDesign(layout, theta, design);
   const residuals: Residual[] = included.map((r, j) => ({
@@ -171,5 +180,6 @@ export function fitLaw(observations: readonly ObservationInput[], options?: FitO
     ...(boot ? { bootstrap: boot } : {}),
     ...(cv ? { crossValidation: cv } : {}),
     excluded,
+    minObservedLoss: Math.min(...included.map((r) => r.loss)),
   });
 }

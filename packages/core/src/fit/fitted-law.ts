@@ -17,6 +17,9 @@ import type { BootstrapResult } from './bootstrap.js';
 import { percentileInterval } from './bootstrap.js';
 import { coefficientsOf, type FittedCoefficients, flattenCoefficients } from './coefficients.js';
 import type { CrossValidation } from './cross-validation.js';
+import { rankOutside } from '../laws/capacity-law.js';
+import { checkLawQuery } from '../laws/law-query.js';
+import { type FitWarning, fitWarnings } from './fit-warnings.js';
 import type { LbfgsStop } from './lbfgs.js';
 import { logPredict } from './objective.js';
 import type { FixedCoefficient, ParameterLayout } from './parameter-layout.js';
@@ -79,6 +82,8 @@ export interface CoefficientIntervals {
   readonly seed: number;
   /** Replicates dropped because their refit failed, and kept ones that did not meet the convergence test. */
   readonly failed: number;
+  /** Of `failed`: refits that ended with a non-finite coefficient. */
+  readonly nonFinite: number;
   readonly unconverged: number;
   /** Keyed like flattenCoefficients: `E`, `A`, `alpha`, `B.full`, `beta.lora`, `G.bias`, `delta`, `rho`. */
   readonly coefficients: Readonly<Record<string, ValueInterval>>;
@@ -102,6 +107,10 @@ export interface FittedLaw extends ScalingLaw {
   /** Absent when turned off. */
   readonly crossValidation?: CrossValidation;
   readonly excluded: readonly ExcludedRun[];
+  /** What looks wrong with the fit (fit-warnings.ts); empty for a fit that identifies every coefficient. */
+  readonly warnings: readonly FitWarning[];
+  /** Set when LoRA ran at one rank: the only ranks this law predicts (and the planner searches). */
+  readonly loraRanks?: readonly number[];
   /** The bootstrap replicates' coefficients (absent without bootstrap): what `interval` is made of. */
   readonly replicates?: readonly FittedCoefficients[];
   /** Bootstrap percentile interval of the predicted loss at `level` (default: the fit's level, 0.9). */
@@ -121,19 +130,25 @@ export interface FittedLawParts {
   readonly bootstrap?: BootstrapResult;
   readonly crossValidation?: CrossValidation;
   readonly excluded: readonly ExcludedRun[];
+  readonly minObservedLoss: number;
 }
+
+/** Layout θ names → flattened coefficient names (`e` → `E`, `b_c.full` → `B.full`, ...). */
+const FLAT_NAME: Record<string, string> = { e: 'E', a_c: 'A' };
+const flatName = (n: string) => FLAT_NAME[n] ?? n.replace(/^b_c\./, 'B.').replace(/^g_c\./, 'G.');
 
 export function makeFittedLaw(p: FittedLawParts): FittedLaw {
   const { layout, theta } = p;
   const coefficients = coefficientsOf(layout, theta);
   const replicateCoefficients = p.bootstrap?.thetas.map((t) => flattenCoefficients(coefficientsOf(layout, t)));
   const intervals: CoefficientIntervals | undefined =
-    p.bootstrap && replicateCoefficients
+    p.bootstrap && replicateCoefficients && replicateCoefficients.length > 0
       ? {
           level: p.level,
           replicates: p.bootstrap.replicates,
           seed: p.bootstrap.seed,
           failed: p.bootstrap.failed,
+          nonFinite: p.bootstrap.nonFinite,
           unconverged: p.bootstrap.unconverged,
           coefficients: Object.fromEntries(
             Object.keys(flattenCoefficients(coefficients)).map((name) => {
@@ -144,14 +159,21 @@ export function makeFittedLaw(p: FittedLawParts): FittedLaw {
         }
       : undefined;
 
-  const check = (query: LawQuery) => {
+  const check = (raw: LawQuery): LawQuery => {
+    const query = checkLawQuery(raw);
+    if (rankOutside(query.method, layout.loraRanks)) {
+      throw new RepurposeError(
+        `law ${p.name} was fitted to LoRA at r = ${layout.loraRanks!.join(', ')} only (ρ fixed) and cannot predict r = ${(query.method as { rank: number }).rank}; ` +
+          `plan at that rank (methods: { lora: { ranks: [${layout.loraRanks!.join(', ')}] } }) or fit runs at two or more ranks`,
+      );
+    }
     if (!layout.methods.includes(query.method.kind)) {
       throw new RepurposeError(
         `law ${p.name} was fitted to runs of ${layout.methods.join(', ')} and cannot predict ${query.method.kind}; ` +
           `fit runs of ${query.method.kind}, or leave it out of the search (e.g. optimalRecipe(budget, { law, methods: { ${query.method.kind}: false } }))`,
       );
     }
-    if (!(query.tokens > 0) || !Number.isFinite(query.tokens)) throw new ValidationError('query.tokens', query.tokens, 'a positive finite number of tokens');
+    return query;
   };
 
   const metadata: LawMetadata = {
@@ -162,7 +184,17 @@ export function makeFittedLaw(p: FittedLawParts): FittedLaw {
     coefficients,
     methods: layout.methods,
     fixed: layout.fixed,
+    ...(layout.loraRanks ? { loraRanks: layout.loraRanks } : {}),
   };
+  const warnings = fitWarnings({
+    coefficients,
+    free: new Set(layout.names.map(flatName)),
+    minObservedLoss: p.minObservedLoss,
+    ...(intervals ? { intervals } : {}),
+    ...(p.bootstrap ? { bootstrap: p.bootstrap } : {}),
+    convergence: p.diagnostics.convergence,
+    ...(layout.loraRanks ? { loraRanks: layout.loraRanks } : {}),
+  });
 
   return {
     name: p.name,
@@ -175,18 +207,22 @@ export function makeFittedLaw(p: FittedLawParts): FittedLaw {
     diagnostics: p.diagnostics,
     ...(p.crossValidation ? { crossValidation: p.crossValidation } : {}),
     excluded: p.excluded,
+    warnings,
+    ...(layout.loraRanks ? { loraRanks: layout.loraRanks } : {}),
     ...(p.bootstrap ? { replicates: p.bootstrap.thetas.map((t) => coefficientsOf(layout, t)) } : {}),
-    supports: (query) => layout.methods.includes(query.method.kind),
-    predict(query) {
-      check(query);
-      return Math.exp(logPredict(layout, theta, query));
+    supports: (query) => {
+      const q = checkLawQuery(query, 'query', { tokens: false });
+      return layout.methods.includes(q.method.kind) && !rankOutside(q.method, layout.loraRanks);
+    },
+    predict(raw) {
+      return Math.exp(logPredict(layout, theta, check(raw)));
     },
     interval(query, level = p.level) {
       const thetas = p.bootstrap?.thetas;
       if (!thetas || thetas.length === 0) return undefined;
       if (!(level > 0 && level < 1)) throw new ValidationError('level', level, 'a coverage level strictly between 0 and 1, e.g. 0.9');
-      check(query);
-      const [low, high] = percentileInterval(thetas.map((t) => Math.exp(logPredict(layout, t, query))), level);
+      const q = check(query);
+      const [low, high] = percentileInterval(thetas.map((t) => Math.exp(logPredict(layout, t, q))), level);
       return { low, high, level };
     },
   };

@@ -32,5 +32,6 @@ export type { CrossValidation, CrossValidationFold } from './cross-validation.js
 export type { StartPoint } from './start-grid.js';
 export type { LbfgsStop } from './lbfgs.js';
 export { DEFAULT_HUBER_DELTA } from './objective.js';
+export type { FitWarning, FitWarningKind } from './fit-warnings.js';
 export { saveLaw, loadLaw, SavedLawSchema, SAVED_LAW_FORMAT, type SavedLaw } from './saved-law.js';
 export { measuredThroughput, type MeasuredThroughput } from './measured-throughput.js';

@@ -27,7 +27,12 @@ import { ValidationError } from '../errors.js';
 import { TOKENS_PER_PAIR } from '../flops/units.js';
 import { checkMethod, type FineTuningMethod, FineTuningMethodSchema } from '../methods/method.js';
 import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
+import { formatCount } from '../format.js';
+import { jsonDepth, MAX_JSON_DEPTH } from '../io/bounded-json.js';
 import { LedgerError, type LedgerProblem } from './fit-errors.js';
+
+/** A ledger line is a few hundred characters; 1 MB is a corrupt or hostile line. */
+export const MAX_LEDGER_LINE_CHARS = 1_000_000;
 
 export type LossKind = 'held-out' | 'final';
 
@@ -130,6 +135,7 @@ export function toObservation(value: unknown, field = 'observation'): Observatio
  */
 export function parseLedger(text: string, options: { source?: string } = {}): Observation[] {
   if (typeof text !== 'string') throw new ValidationError('text', text, 'the ledger as a string of JSON lines');
+  if (options === null || typeof options !== 'object') throw new ValidationError('options', options, '{ source?: a name for messages }');
   const observations: Observation[] = [];
   const problems: LedgerProblem[] = [];
   // A byte-order mark would otherwise make line 1 invalid JSON.
@@ -137,6 +143,15 @@ export function parseLedger(text: string, options: { source?: string } = {}): Ob
   lines.forEach((raw, i) => {
     const line = i + 1;
     if (raw.trim() === '') return;
+    if (raw.length > MAX_LEDGER_LINE_CHARS) {
+      problems.push({ line, field: 'line', message: `line of ${formatCount(raw.length)} characters, over the limit of ${formatCount(MAX_LEDGER_LINE_CHARS)}; a run record is a few hundred` });
+      return;
+    }
+    const depth = jsonDepth(raw, MAX_JSON_DEPTH);
+    if (depth > MAX_JSON_DEPTH) {
+      problems.push({ line, field: 'line', message: `JSON nested over ${MAX_JSON_DEPTH} levels deep; a run record nests 3` });
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(raw);
@@ -165,6 +180,7 @@ export function parseLedger(text: string, options: { source?: string } = {}): Ob
 
 /** One ledger line for an observation (models by name when they are Pythia models), without `line`. */
 export function formatLedgerLine(o: Observation): string {
+  if (o === null || typeof o !== 'object' || typeof o.model !== 'object' || o.model === null) throw new ValidationError('observation', o, 'an Observation (what parseLedger or toObservation returns)');
   const { line: _line, model, pairs: _pairs, tokensPerPair, ...rest } = o;
   const pythiaName = isCatalogModel(model) ? model.name : undefined;
   return JSON.stringify({

@@ -71,6 +71,8 @@ export interface ParameterLayout {
   readonly delta: Slot;
   readonly rho: Slot;
   readonly fixed: readonly FixedCoefficient[];
+  /** Set when LoRA ran at one rank and ρ was fixed for that reason: the only ranks the law may predict. */
+  readonly loraRanks?: readonly number[];
   /** log N₀ and log D₀: the centring of θ's magnitudes. */
   readonly logN0: number;
   readonly logD0: number;
@@ -151,10 +153,14 @@ export function layoutFor(observations: readonly Observation[], userFixed: UserF
   const lora = byMethod.get('lora') ?? [];
   const ranks = [...new Set(lora.map((o) => (o.method.kind === 'lora' ? o.method.rank : 0)))].sort((x, y) => x - y);
   let rho: Slot;
+  let loraRanks: number[] | undefined;
   if (userFixed.rho !== undefined) rho = fix('rho', userFixed.rho, 'fixed by options.fixed.rho');
   else if (lora.length === 0) rho = { free: false, value: 0 };
   else if (ranks.length >= 2) rho = free('rho');
-  else rho = fix('rho', 0, `LoRA ran at one rank only (r = ${ranks[0]}), so how the penalty depends on rank cannot be fitted; ρ = 0 (every rank predicted like r = ${ranks[0]}) unless options.fixed.rho says otherwise — plan at that rank only`);
+  else {
+    loraRanks = ranks;
+    rho = fix('rho', 0, `LoRA ran at one rank only (r = ${ranks[0]}), so how the penalty depends on rank cannot be fitted; ρ = 0 (every rank predicted like r = ${ranks[0]}) unless options.fixed.rho says otherwise — the law predicts LoRA at that rank only`);
+  }
 
   if (observations.length <= names.length) {
     throw new ValidationError(field, `${observations.length} runs`, `more runs than free coefficients (${names.length}: ${names.join(', ')})`);
@@ -173,6 +179,7 @@ export function layoutFor(observations: readonly Observation[], userFixed: UserF
     delta,
     rho,
     fixed,
+    ...(loraRanks ? { loraRanks } : {}),
     logN0: mean(observations.map(logN)),
     logD0: mean(observations.map((o) => Math.log(o.tokens))),
   };

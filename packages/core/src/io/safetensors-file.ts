@@ -4,7 +4,10 @@
  * never leaves a half-written checkpoint under the final name. Kept apart so the core reader imports
  * nothing from Node and bundles for browsers. Not a checkpoint manager (no directories, no rotation).
  */
-import { open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { openRegularFile, readRegularFile } from './read-regular-file.js';
+import { writeFileAtomic } from './write-file-atomic.js';
+
+export { writeFileAtomic };
 import { SafetensorsError } from './safetensors-error.js';
 import { DEFAULT_MAX_HEADER_BYTES, parseSafetensorsHeader, type SafetensorsHeader } from './safetensors-header.js';
 import { readSafetensors, type ReadOptions, type SafetensorsContents } from './safetensors-read.js';
@@ -12,8 +15,8 @@ import { writeSafetensors, type TensorsToWrite } from './safetensors-write.js';
 
 /** Reads and decodes a whole file. Errors from the format name the path. */
 export async function readSafetensorsFile(path: string, options: ReadOptions = {}): Promise<SafetensorsContents> {
-  const bytes = await readFile(path);
-  return withPath(path, () => readSafetensors(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), options));
+  const bytes = await readRegularFile(path, { what: 'a safetensors file' });
+  return withPath(path, () => readSafetensors(bytes, options));
 }
 
 /** Reads only the length prefix and the header, so a multi-gigabyte checkpoint can be inspected cheaply. */
@@ -21,9 +24,8 @@ export async function readSafetensorsHeaderFile(
   path: string,
   options: { maxHeaderBytes?: number } = {},
 ): Promise<SafetensorsHeader> {
-  const handle = await open(path, 'r');
+  const { handle, size } = await openRegularFile(path, { what: 'a safetensors file', maxBytes: Number.MAX_SAFE_INTEGER });
   try {
-    const { size } = await handle.stat();
     const prefix = new Uint8Array(Math.min(size, 8));
     await handle.read(prefix, 0, prefix.length, 0);
     const declared = prefix.length === 8 ? new DataView(prefix.buffer).getUint32(0, true) : 0;
@@ -39,25 +41,13 @@ export async function readSafetensorsHeaderFile(
   }
 }
 
-/** Writes atomically: bytes go to `<path>.tmp-<pid>-<random>` first and are renamed over `path`. */
+/** Writes atomically (io/write-file-atomic.ts): a temporary file beside `path`, flushed, then renamed over it. */
 export async function writeSafetensorsFile(
   path: string,
   tensors: TensorsToWrite,
   metadata?: Readonly<Record<string, string>>,
 ): Promise<void> {
   await writeFileAtomic(path, writeSafetensors(tensors, metadata));
-}
-
-/** Any bytes, atomically: a temporary file beside `path`, then a rename over it. */
-export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temporary = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
-  try {
-    await writeFile(temporary, bytes);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
 }
 
 function withPath<T>(path: string, body: () => T): T {

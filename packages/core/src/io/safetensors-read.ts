@@ -5,6 +5,7 @@
  * safetensors-file.ts. Not streaming and not zero-copy: every tensor is copied into its own aligned
  * buffer, so results never alias the input and the input may be dropped afterwards.
  */
+import { ValidationError } from '../errors.js';
 import {
   DTYPE_BYTES,
   HOST_IS_LITTLE_ENDIAN,
@@ -39,6 +40,8 @@ export interface ReadOptions extends Omit<ParseHeaderOptions, 'fileBytes'> {
 
 /** Validates the header (and the layout, if given), then decodes every tensor. Throws, never loads partially. */
 export function readSafetensors(input: Uint8Array | ArrayBuffer, options: ReadOptions = {}): SafetensorsContents {
+  if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) throw new ValidationError('bytes', input, 'the bytes of a safetensors file (a Uint8Array or ArrayBuffer)');
+  if (options === null || typeof options !== 'object') throw new ValidationError('options', options, '{ maxHeaderBytes?, layout?, allowUnexpected? }');
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const header = parseSafetensorsHeader(bytes, { maxHeaderBytes: options.maxHeaderBytes });
   if (options.layout !== undefined) {
@@ -54,6 +57,11 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, options: ReadOp
 
 /** Decodes one tensor's bytes (little-endian, as the format mandates) into a fresh array. */
 export function decodeTensor(entry: Pick<SafetensorsEntry, 'dtype'>, raw: Uint8Array): TensorData {
+  if (entry === null || typeof entry !== 'object' || !Object.hasOwn(DTYPE_BYTES, entry.dtype)) {
+    throw new ValidationError('entry.dtype', entry?.dtype, `a safetensors dtype (${Object.keys(DTYPE_BYTES).join(', ')})`);
+  }
+  if (!(raw instanceof Uint8Array)) throw new ValidationError('raw', raw, 'the tensor bytes (a Uint8Array)');
+  if (raw.length % DTYPE_BYTES[entry.dtype] !== 0) throw new ValidationError('raw', `${raw.length} bytes`, `a multiple of ${DTYPE_BYTES[entry.dtype]} bytes (${entry.dtype})`);
   const count = raw.length / DTYPE_BYTES[entry.dtype];
   switch (entry.dtype) {
     case 'F32':

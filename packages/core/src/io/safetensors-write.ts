@@ -5,6 +5,7 @@
  * I32 and I64; half precision is deliberately not written (training state is kept in f32/f64).
  * No I/O: it returns bytes (see safetensors-file.ts for an atomic file write).
  */
+import { describeValue, ValidationError } from '../errors.js';
 import { DTYPE_BYTES, HOST_IS_LITTLE_ENDIAN, WRITABLE_DTYPES, isWritableDtype, type WritableDtype } from './safetensors-dtype.js';
 import { SafetensorsError, formatShape } from './safetensors-error.js';
 import type { TensorData } from './safetensors-read.js';
@@ -23,6 +24,12 @@ export interface TensorToWrite {
 export type TensorsToWrite = Readonly<Record<string, TensorToWrite>> | ReadonlyMap<string, TensorToWrite>;
 
 export function writeSafetensors(tensors: TensorsToWrite, metadata?: Readonly<Record<string, string>>): Uint8Array {
+  if (tensors === null || typeof tensors !== 'object' || Array.isArray(tensors)) {
+    throw new ValidationError('tensors', tensors, 'a Map or an object of tensors by name ({ shape, data, dtype? })');
+  }
+  if (metadata !== undefined && (metadata === null || typeof metadata !== 'object' || Array.isArray(metadata))) {
+    throw new ValidationError('metadata', metadata, 'an object of string values');
+  }
   const entries = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors as Record<string, TensorToWrite>);
   // Code-unit order: identical to Python's sorted() for the names checkpoints use, so a file written
   // here and one written by tools/golden/make_golden.py agree byte for byte.
@@ -61,6 +68,11 @@ export function writeSafetensors(tensors: TensorsToWrite, metadata?: Readonly<Re
 
 function checkTensor(name: string, tensor: TensorToWrite): WritableDtype {
   const where = `tensor ${JSON.stringify(name)}`;
+  if (tensor === null || typeof tensor !== 'object') throw new SafetensorsError('invalid-tensor', `${where}: expected { shape, data, dtype? }, got ${describeValue(tensor)}`, name);
+  const data: unknown = tensor.data;
+  if (!Array.isArray(data) && !(ArrayBuffer.isView(data) && !(data instanceof DataView))) {
+    throw new SafetensorsError('invalid-tensor', `${where}: data must be a typed array or an array of numbers, got ${describeValue(data)}`, name);
+  }
   if (name === '__metadata__') {
     throw new SafetensorsError('invalid-tensor', `${where}: "__metadata__" is reserved and cannot name a tensor`, name);
   }
@@ -117,6 +129,7 @@ function encodeTensor(
   }
   for (let i = 0; i < data.length; i++) {
     const value = data[i]!;
+    if (typeof value !== 'number') throw new SafetensorsError('invalid-tensor', `tensor ${JSON.stringify(name)}: value at index ${i} is ${describeValue(value)}, expected a number`, name);
     switch (dtype) {
       case 'F32':
         view.setFloat32(at + i * 4, value, true);

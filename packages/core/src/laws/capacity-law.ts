@@ -14,7 +14,8 @@
  * for higher LoRA ranks (r^−ρ). The per-method data term lets methods differ in how fast they learn
  * from data. Not a fitter: coefficients come from a preset or from the fitting code.
  */
-import { RepurposeError } from '../errors.js';
+import { RepurposeError, ValidationError } from '../errors.js';
+import { checkLawQuery } from './law-query.js';
 import type { MethodKind } from '../methods/method.js';
 import { parameterCounts } from '../catalog/parameter-counts.js';
 import type { LawMetadata, LawQuery, ScalingLaw } from './law.js';
@@ -60,20 +61,87 @@ export function restriction(query: LawQuery, rho: number): number {
   }
 }
 
-/** The capacity law with coefficients `c`: predicts for the methods `c` covers, refuses the rest. */
-export function capacityLaw(name: string, c: CapacityLawCoefficients, metadata: LawMetadata): ScalingLaw {
+const METHOD_KEYS = ['full', 'freeze', 'bias', 'lora'] as const;
+
+/**
+ * Checks a coefficient set: magnitudes (E, A, B_m, G_m) finite and ≥ 0 — a negative one predicts a
+ * loss that falls below zero or rises with data — exponents finite, δ present once a restricted
+ * method is, ρ once LoRA is, and no unknown keys. Errors name `field.E`, `field.data.lora.B`, ...
+ */
+export function checkCapacityCoefficients(c: unknown, field = 'coefficients'): CapacityLawCoefficients {
+  const object = (v: unknown, f: string, keys: readonly string[]): Record<string, unknown> => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new ValidationError(f, v, `an object with ${keys.join(', ')}`);
+    for (const k of Object.keys(v)) if (!keys.includes(k)) throw new ValidationError(f, v, `no key ${JSON.stringify(k)} (known: ${keys.join(', ')})`);
+    return v as Record<string, unknown>;
+  };
+  const magnitude = (v: unknown, f: string) => {
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ValidationError(f, v, 'a finite number ≥ 0 (a negative magnitude predicts losses below zero or rising with data)');
+  };
+  const exponent = (v: unknown, f: string) => {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValidationError(f, v, 'a finite exponent');
+  };
+  const o = object(c, field, ['E', 'A', 'alpha', 'delta', 'rho', 'data', 'penalty']);
+  magnitude(o['E'], `${field}.E`);
+  magnitude(o['A'], `${field}.A`);
+  exponent(o['alpha'], `${field}.alpha`);
+  const data = object(o['data'], `${field}.data`, METHOD_KEYS);
+  for (const [k, term] of Object.entries(data)) {
+    const t = object(term, `${field}.data.${k}`, ['B', 'beta']);
+    magnitude(t['B'], `${field}.data.${k}.B`);
+    exponent(t['beta'], `${field}.data.${k}.beta`);
+  }
+  const penalty = object(o['penalty'] ?? {}, `${field}.penalty`, METHOD_KEYS.filter((k) => k !== 'full'));
+  for (const [k, g] of Object.entries(penalty)) magnitude(g, `${field}.penalty.${k}`);
+  if (Object.keys(penalty).length > 0 || o['delta'] !== undefined) exponent(o['delta'] ?? 0, `${field}.delta`);
+  if (penalty['lora'] !== undefined || o['rho'] !== undefined) exponent(o['rho'] ?? 0, `${field}.rho`);
+  if (!('full' in data)) throw new ValidationError(`${field}.data.full`, undefined, 'a data term for full fine-tuning (the penalties of the other methods are relative to it)');
+  return c as CapacityLawCoefficients;
+}
+
+export interface CapacityLawOptions {
+  /** LoRA ranks the law may predict (a fit at one rank cannot say how the penalty moves with rank); absent: all. */
+  readonly loraRanks?: readonly number[];
+}
+
+/** Whether `method` is a LoRA rank outside `ranks` (so the law must not speak about it). */
+export function rankOutside(method: { kind: string; rank?: number }, ranks: readonly number[] | undefined): boolean {
+  return ranks !== undefined && method.kind === 'lora' && !ranks.includes(method.rank!);
+}
+
+/**
+ * The capacity law with coefficients `c`: predicts for the methods `c` covers (and, with
+ * `options.loraRanks`, LoRA at those ranks only), refuses the rest.
+ */
+export function capacityLaw(name: string, c: CapacityLawCoefficients, metadata: LawMetadata, options: CapacityLawOptions = {}): ScalingLaw {
+  if (typeof name !== 'string' || name.length === 0) throw new ValidationError('name', name, 'a non-empty law name');
+  checkCapacityCoefficients(c);
+  if (metadata === null || typeof metadata !== 'object' || typeof metadata.provenance !== 'string') {
+    throw new ValidationError('metadata', metadata, '{ provenance: a sentence saying where the coefficients came from, fittedToRuns }');
+  }
   const kinds = supportedKinds(c);
+  const ranks = options.loraRanks;
   return {
     name,
-    metadata: { ...metadata, form: 'E + A·N^−α + B_m·D^−β_m + G_m·N^−δ·h_m', coefficients: c },
-    supports: (query) => kinds.includes(query.method.kind),
-    predict(query) {
+    metadata: { ...metadata, form: 'E + A·N^−α + B_m·D^−β_m + G_m·N^−δ·h_m', coefficients: c, ...(ranks ? { loraRanks: ranks } : {}) },
+    supports: (query) => {
+      const q = checkLawQuery(query, 'query', { tokens: false });
+      return kinds.includes(q.method.kind) && !rankOutside(q.method, ranks);
+    },
+    predict(raw) {
+      const query = checkLawQuery(raw);
       const kind = query.method.kind;
+      if (rankOutside(query.method, ranks)) {
+        throw new RepurposeError(`law ${name} was fitted to LoRA at r = ${ranks!.join(', ')} only and cannot predict r = ${(query.method as { rank: number }).rank}; plan at that rank (methods: { lora: { ranks: [${ranks!.join(', ')}] } })`);
+      }
       const data = c.data[kind];
       if (!data || !kinds.includes(kind)) {
         throw new RepurposeError(`law ${name} covers ${kinds.join(', ')} and cannot predict ${kind}; leave ${kind} out of the search or use a law that covers it`);
       }
-      return predictCapacity(c, query, data);
+      const loss = predictCapacity(c, query, data);
+      if (!Number.isFinite(loss) || loss <= 0) {
+        throw new RepurposeError(`law ${name} predicts ${loss} for ${query.model.name} / ${kind} at ${query.tokens} tokens; a loss must be finite and positive (check the coefficients)`);
+      }
+      return loss;
     },
   };
 }

@@ -3,16 +3,30 @@
  * or with `model.safetensors.index.json` and its shards) through the byte-level `loadCheckpoint`.
  * Kept apart so the model barrel never imports node:fs. Not a hub downloader.
  */
-import { readFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
+import { parseJsonBounded } from '../io/bounded-json.js';
+import { readRegularFile } from '../io/read-regular-file.js';
 import { type LoadCheckpointOptions, type LoadedCheckpoint, loadCheckpoint } from './checkpoint.js';
 
 const SINGLE = 'model.safetensors';
 const INDEX = 'model.safetensors.index.json';
 
+/** config.json and the shard index are a few kB; anything over this is not one. */
+export const MAX_CONFIG_BYTES = 16 * 2 ** 20;
+
+/**
+ * Loads a model directory. Every file is read through readRegularFile: a `model.safetensors` that is
+ * (or links to) a FIFO or /dev/zero is refused before a byte is read, and no read goes past the size
+ * the file had when opened. The config is checked against the weights (block count) before the
+ * layout is built.
+ */
 export async function loadCheckpointDir(dir: string, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
-  const config = await readOrExplain(join(dir, 'config.json'), `${dir}: a model directory with config.json`);
+  if (typeof dir !== 'string' || dir.length === 0) throw new ValidationError('dir', dir, 'the path of a model directory');
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new ValidationError('dir', dir, 'an existing model directory (config.json with model.safetensors)');
+  const config = await readOrExplain(join(dir, 'config.json'), `${dir}: a model directory with config.json`, MAX_CONFIG_BYTES);
   const weights = await weightFiles(dir);
   try {
     return loadCheckpoint({ config, weights }, options);
@@ -23,30 +37,21 @@ export async function loadCheckpointDir(dir: string, options: LoadCheckpointOpti
 }
 
 async function weightFiles(dir: string): Promise<Uint8Array[]> {
-  const single = await readFile(join(dir, SINGLE)).catch(() => undefined);
-  if (single) return [toBytes(single)];
-  const indexBytes = await readOrExplain(join(dir, INDEX), `${dir}: ${SINGLE} or ${INDEX}`);
-  let shards: string[];
-  try {
-    const index = JSON.parse(new TextDecoder().decode(indexBytes)) as { weight_map?: Record<string, string> };
-    shards = [...new Set(Object.values(index.weight_map ?? {}))];
-  } catch {
-    throw new ValidationError(join(dir, INDEX), 'unparseable JSON', 'a safetensors index with a weight_map');
-  }
+  const singleInfo = await stat(join(dir, SINGLE)).catch(() => undefined);
+  if (singleInfo) return [await readRegularFile(join(dir, SINGLE), { field: `${dir}/${SINGLE}`, what: 'a safetensors file' })];
+  const indexBytes = await readOrExplain(join(dir, INDEX), `${dir}: ${SINGLE} or ${INDEX}`, MAX_CONFIG_BYTES);
+  const index = parseJsonBounded(new TextDecoder().decode(indexBytes), join(dir, INDEX), 'a safetensors index with a weight_map') as { weight_map?: unknown };
+  const map = index !== null && typeof index === 'object' ? index.weight_map : undefined;
+  if (map === null || typeof map !== 'object' || Array.isArray(map)) throw new ValidationError(`${join(dir, INDEX)} weight_map`, map, 'an object from tensor names to shard file names');
+  const shards = [...new Set(Object.values(map as Record<string, unknown>))] as string[];
   if (shards.length === 0 || shards.some((s) => typeof s !== 'string' || s.includes('/') || s.includes('\\'))) {
     throw new ValidationError(`${join(dir, INDEX)} weight_map`, shards, 'shard file names in the same directory');
   }
   return Promise.all(shards.map((s) => readOrExplain(join(dir, s), `shard ${s} listed in ${INDEX}`)));
 }
 
-async function readOrExplain(path: string, expected: string): Promise<Uint8Array> {
-  try {
-    return toBytes(await readFile(path));
-  } catch {
-    throw new ValidationError('model directory', path, expected);
-  }
-}
-
-function toBytes(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+async function readOrExplain(path: string, expected: string, maxBytes?: number): Promise<Uint8Array> {
+  const info = await stat(path).catch(() => undefined);
+  if (!info) throw new ValidationError('model directory', path, expected);
+  return readRegularFile(path, { field: path, what: expected, ...(maxBytes !== undefined ? { maxBytes } : {}) });
 }

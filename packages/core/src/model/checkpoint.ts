@@ -7,15 +7,14 @@
  *
  * Not a hub client and not a file reader: model/checkpoint-file.ts reads a directory in Node.
  */
-import { z } from 'zod';
-import { type ModelArchitecture, architectureFromConfig } from '../catalog/architecture.js';
+import { type ConfigDefault, type ModelArchitecture, readGptNeoxConfig } from '../catalog/architecture.js';
 import type { FloatDType } from '../engine/dtype.js';
 import { type HostTensor, hostTensor } from '../engine/host-tensor.js';
 import { ValidationError } from '../errors.js';
 import { checkLayout, type ExpectedTensor } from '../io/safetensors-layout.js';
 import { LayoutMismatchError, type LayoutProblem } from '../io/safetensors-error.js';
 import { readSafetensors, type LoadedTensor } from '../io/safetensors-read.js';
-import { expect, validate } from '../validate.js';
+import { parseJsonBounded } from '../io/bounded-json.js';
 import { gptNeoXParameters } from './parameter-layout.js';
 import type { ParameterMap } from './parameter-map.js';
 
@@ -37,6 +36,8 @@ export interface LoadedCheckpoint {
   readonly architecture: ModelArchitecture;
   /** The parsed config.json, as found. */
   readonly config: Readonly<Record<string, unknown>>;
+  /** Keys config.json lacked that got transformers' default (see readGptNeoxConfig); empty for files transformers saved. */
+  readonly defaulted: readonly ConfigDefault[];
   /** Every GPTNeoXModel parameter under its HF name, in layout order. */
   readonly parameters: ParameterMap;
 }
@@ -51,25 +52,15 @@ const CAUSAL_LM_PREFIX = 'gpt_neox.';
 const IGNORED = /^(embed_out\.weight|layers\.\d+\.attention\.(bias|masked_bias|rotary_emb\.inv_freq))$/;
 const LOADABLE_DTYPES = ['F32', 'F16', 'BF16', 'F64'] as const;
 
-/** What this forward implements; a config asking for anything else is refused rather than run wrong. */
-const SupportedConfigSchema = z.object({
-  hidden_act: z.literal('gelu', expect('"gelu" (exact GELU, as Pythia)')).optional(),
-  attention_bias: z.literal(true, expect('true (biases on the attention projections)')).optional(),
-  rotary_emb_base: z.number().optional(),
-  rope_theta: z.number(expect('a positive number')).positive().optional(),
-  rope_scaling: z.null(expect('null (rotary scaling variants are not implemented)')).optional(),
-});
-
 export function loadCheckpoint(files: CheckpointFiles, options: LoadCheckpointOptions = {}): LoadedCheckpoint {
+  if (files === null || typeof files !== 'object') throw new ValidationError('files', files, '{ config, weights }: config.json and the safetensors bytes');
+  if (options === null || typeof options !== 'object') throw new ValidationError('options', options, '{ dtype?, name? }');
+  const dtype = options.dtype ?? 'f32';
+  if (dtype !== 'f32' && dtype !== 'f64') throw new ValidationError('options.dtype', dtype, '"f32" or "f64"');
   const config = parseConfig(files.config);
-  const supported = validate(SupportedConfigSchema, config, 'config');
-  let architecture = architectureFromConfig(config, options.name);
-  // Newer transformers write rope_theta instead of rotary_emb_base.
-  if (supported.rotary_emb_base === undefined && supported.rope_theta !== undefined) {
-    architecture = { ...architecture, rotaryEmbBase: supported.rope_theta };
-  }
-  const parameters = loadParameters(architecture, files.weights, options.dtype ?? 'f32');
-  return Object.freeze({ architecture, config, parameters });
+  const { architecture, defaulted } = readGptNeoxConfig(config, options.name);
+  const parameters = loadParameters(architecture, files.weights, dtype);
+  return Object.freeze({ architecture, config, defaulted, parameters });
 }
 
 /** The weights alone, for an architecture already known. Same checks as `loadCheckpoint`. */
@@ -80,6 +71,9 @@ export function loadParameters(
 ): Map<string, HostTensor> {
   const shards = Array.isArray(weights) ? (weights as readonly (Uint8Array | ArrayBuffer)[]) : [weights as Uint8Array | ArrayBuffer];
   if (shards.length === 0) throw new ValidationError('weights', [], 'at least one safetensors file');
+  shards.forEach((s, i) => {
+    if (!(s instanceof Uint8Array) && !(s instanceof ArrayBuffer)) throw new ValidationError(Array.isArray(weights) ? `weights.${i}` : 'weights', s, 'safetensors bytes (a Uint8Array or ArrayBuffer)');
+  });
   const found = new Map<string, LoadedTensor>();
   const duplicates: LayoutProblem[] = [];
   for (const shard of shards) {
@@ -91,6 +85,7 @@ export function loadParameters(
     }
   }
   if (duplicates.length > 0) throw new LayoutMismatchError(duplicates);
+  checkLayerCount(architecture, found);
   const layout = new Map<string, ExpectedTensor>(gptNeoXParameters(architecture).map((p) => [p.name, { shape: p.shape, dtype: LOADABLE_DTYPES }]));
   checkLayout({ tensors: found }, layout);
   const parameters = new Map<string, HostTensor>();
@@ -101,15 +96,27 @@ export function loadParameters(
   return parameters;
 }
 
+/**
+ * The checkpoint's block count against the architecture's, before the expected layout (16 tensors a
+ * block) is built: a config claiming 300,000 layers beside weights for 2 is one line of error, not
+ * millions of "missing" entries.
+ */
+function checkLayerCount(architecture: ModelArchitecture, found: ReadonlyMap<string, unknown>): void {
+  let layers = 0;
+  for (const name of found.keys()) {
+    const m = /^layers\.(\d{1,9})\./.exec(name);
+    if (m) layers = Math.max(layers, Number(m[1]) + 1);
+  }
+  if (layers !== architecture.numLayers) {
+    throw new ValidationError('config.num_hidden_layers', architecture.numLayers, layers === 0 ? 'the number of blocks the weights hold (they hold no layers.N tensors)' : `the number of blocks the weights hold (${layers}: tensors layers.0 … layers.${layers - 1})`);
+  }
+}
+
 function parseConfig(config: CheckpointFiles['config']): Record<string, unknown> {
   let value: unknown = config;
   if (typeof config === 'string' || config instanceof Uint8Array) {
     const text = typeof config === 'string' ? config : new TextDecoder('utf-8', { fatal: false }).decode(config);
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw new ValidationError('config', text, 'JSON text of a Hugging Face config.json');
-    }
+    value = parseJsonBounded(text, 'config', 'JSON text of a Hugging Face config.json');
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError('config', value, 'a JSON object');
   return value as Record<string, unknown>;

@@ -57,7 +57,7 @@ describe('data-constrained planning', () => {
     expect(capped.model.nonEmbeddingParameters).toBeGreaterThan(free.model.nonEmbeddingParameters);
     expect(capped.budgetUsed).toBeLessThan(0.99);
     expect(capped.flops.total).toBeLessThanOrEqual(2.4e16);
-    expect(capped.explanation).toMatch(/Data cap binds: only 500000 unique pairs/);
+    expect(capped.explanation).toMatch(/Data cap binds: only 500,000 unique pairs/);
   });
 
   it('a cap above what the budget buys changes nothing', () => {
