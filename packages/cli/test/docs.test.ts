@@ -19,6 +19,8 @@ import { docBlocks, instrumentJs, matchesClaim, shellCommands } from './doc-bloc
 
 const ROOT = join(import.meta.dirname, '../../..');
 const GOLDEN = join(ROOT, 'packages/core/test/fixtures/golden');
+/** A block runs several commands (a fit among them); on a loaded machine that takes a while. */
+const SLOW = 240_000;
 const RUNNABLE = new Set(['sh', 'js', 'ts', 'jsonl', 'text']);
 const blocks = docBlocks(ROOT);
 
@@ -87,7 +89,7 @@ describe('the docs', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toContain(`held-out InfoNCE loss ${claim[1]} → ${claim[2]}`);
     expect(r.stdout).toContain(`step ${claim[3]} `);
-  });
+  }, SLOW);
 
   // One test per shell block, its lines in order (a later line may read what an earlier one wrote).
   for (const block of blocks.filter((b) => !b.noRun && b.lang === 'sh')) {
@@ -99,7 +101,7 @@ describe('the docs', () => {
         expect(`$ ${command}\nexit ${r.status}: ${r.stderr}`).toBe(`$ ${command}\nexit 0: `);
         if (!command.includes('>')) expect(r.stdout.length, `$ ${command} printed nothing`).toBeGreaterThan(0);
       }
-    });
+    }, SLOW);
   }
 
   for (const block of blocks.filter((b) => !b.noRun && (b.lang === 'js' || b.lang === 'ts'))) {
@@ -115,7 +117,7 @@ describe('the docs', () => {
         const got = actual[c.line];
         expect(matchesClaim(got, c.claimed) ? 'as documented' : `${block.where} line ${c.line}: ${c.expression} is ${JSON.stringify(got)}, the docs say ${c.text}`).toBe('as documented');
       }
-    });
+    }, SLOW);
   }
 
   for (const block of blocks.filter((b) => !b.noRun && b.lang === 'jsonl')) {
