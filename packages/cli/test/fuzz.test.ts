@@ -146,6 +146,9 @@ function otherCases(): FuzzCase[] {
 }
 
 const CASES: FuzzCase[] = [...SPECS.flatMap((s) => flagCases(s, fx, files)), ...collisionCases(), ...otherCases()];
+/** Cases per class; FUZZ_COUNTS=file writes them there (for reports). */
+const CASE_COUNTS = CASES.reduce<Record<string, number>>((acc, c) => ((acc[c.cls] = (acc[c.cls] ?? 0) + 1), acc), {});
+if (process.env.FUZZ_COUNTS) writeFileSync(process.env.FUZZ_COUNTS, `${JSON.stringify({ total: CASES.length, ...CASE_COUNTS }, null, 1)}\n`);
 
 interface Outcome {
   code: number | null;
@@ -260,5 +263,3 @@ describe('CLI fuzz: every bad input ends in one line, exit 1 or 2, nothing hangs
   });
 });
 
-/** The counts per class, for the report (printed once). */
-export const CASE_COUNTS = CASES.reduce<Record<string, number>>((acc, c) => ((acc[c.cls] = (acc[c.cls] ?? 0) + 1), acc), {});
