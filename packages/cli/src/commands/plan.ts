@@ -244,7 +244,7 @@ export function recipeTable(recipes: Recipe[]): string {
   ].join('\n');
 }
 
-const assumedNote = (r: Recipe) => (r.budget.assumed.length > 0 ? ` (assumed: ${r.budget.assumed.join(', ')}; pass --gpu/--mfu/--price to set)` : '');
+const assumedNote = (r: Recipe) => (r.budget.assumed.length > 0 ? ` (assumed: ${r.budget.assumed.join(', ')}; set them with --gpu, and --mfu/--price with it)` : '');
 
 export function describeRecipe(r: Recipe): string {
   const lines = [
