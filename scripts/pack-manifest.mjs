@@ -3,8 +3,9 @@
  * prepack/postpack of packages/cli: `npm pack` does not rewrite pnpm's `workspace:*` ranges, so a
  * tarball packed with plain npm would depend on "workspace:*" and fail to install. `prepack` replaces
  * each workspace range with the version of the workspace package it names (keeping the original in
- * package.json.workspace) and `postpack` puts it back. Under `pnpm pack`, which rewrites the ranges
- * itself, both do nothing. Not a release tool.
+ * package.json.workspace) and `postpack` puts it back. It runs under `pnpm pack` too (which would
+ * rewrite the ranges itself, so the result is the same): guessing the packer from inherited environment
+ * variables misfired when npm was started from a pnpm-run process. Not a release tool.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,9 +14,8 @@ const [phase] = process.argv.slice(2);
 const pkgDir = process.cwd();
 const manifestPath = join(pkgDir, 'package.json');
 const backup = `${manifestPath}.workspace`;
-const byPnpm = (process.env.npm_config_user_agent ?? '').startsWith('pnpm/');
 
-if (phase === 'prepack' && !byPnpm) {
+if (phase === 'prepack') {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   let changed = false;
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {

@@ -41,7 +41,7 @@ export const ELEM_TYPE: Readonly<Record<OnnxElem, TensorProto_DataType>> = {
   bool: TensorProto_DataType.BOOL,
 };
 
-export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+export type TensorData = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array;
 
 /** A tensor proto with its values as little-endian raw bytes (the typed array's own layout). */
 export function tensorProto(name: string, elem: OnnxElem, dims: readonly number[], data: TensorData): TensorProto {

@@ -16,6 +16,6 @@ describe('a recipe model passed back in', () => {
     expect(describeMethod(r.method, r.model)).toMatch(/LoRA r=/);
   });
   it('refuses a nonEmbeddingParameters that is not the architecture’s own', () => {
-    expect(() => trainingFlops({ ...r.model, nonEmbeddingParameters: 5 }, r.method, 1e9)).toThrow(/model\.nonEmbeddingParameters: expected 85056000.*got 5/);
+    expect(() => trainingFlops({ ...r.model, nonEmbeddingParameters: 5 } as typeof r.model, r.method, 1e9)).toThrow(/model\.nonEmbeddingParameters: expected 85056000.*got 5/);
   });
 });
