@@ -9,6 +9,8 @@
  */
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import { formatCount } from '../format.js';
+import { MAX_BUDGET_FLOP } from '../flops/units.js';
 import { expect, positiveNumber, validate } from '../validate.js';
 import { type Dtype, findGpu, GPU_NAMES, type GpuSpec } from './gpus.js';
 
@@ -113,16 +115,28 @@ export function resolveBudget(budget: unknown, field = 'budget'): { flop: number
   const form = budgetFormOf(budget);
   if (!form) throw new ValidationError(field, budget, BUDGET_FORMS);
   const b = validate(form, budget, field) as z.output<typeof BudgetSchema>;
-  if (typeof b === 'number') return { flop: b, hardware: undefined };
-  if ('flop' in b) return { flop: b.flop, hardware: undefined };
+  if (typeof b === 'number' || 'flop' in b) {
+    const flop = typeof b === 'number' ? b : b.flop;
+    if (flop > MAX_BUDGET_FLOP) throw new ValidationError(typeof b === 'number' ? field : `${field}.flop`, flop, `a budget of at most ${formatCount(MAX_BUDGET_FLOP)} FLOP`);
+    return { flop, hardware: undefined };
+  }
   const mfuGiven = (budget as { mfu?: unknown }).mfu;
   const hw: ResolvedHardware = { ...hardwareFrom(b.gpu, b.mfu, b.dtype, b.pricePerGpuHour, field), assumed: assumedOf(mfuGiven, b.pricePerGpuHour) };
   const gpuHours = 'gpuHours' in b ? b.gpuHours : b.dollars / b.pricePerGpuHour;
-  return { flop: gpuHours * 3600 * hw.flopsPerSecond, hardware: hw };
+  const flop = gpuHours * 3600 * hw.flopsPerSecond;
+  if (!(flop <= MAX_BUDGET_FLOP)) {
+    const given = 'gpuHours' in b ? `${formatCount(b.gpuHours)} GPU-hours` : `$${formatCount(b.dollars)}`;
+    throw new ValidationError(`${field}.${'gpuHours' in b ? 'gpuHours' : 'dollars'}`, 'gpuHours' in b ? b.gpuHours : b.dollars, `a budget of at most ${formatCount(MAX_BUDGET_FLOP)} FLOP (${given} on ${hw.gpu.name} at MFU ${hw.mfu} is ${formatCount(flop)} FLOP)`);
+  }
+  return { flop, hardware: hw };
 }
 
 /** The FLOP, GPU-hour and dollar views of `flop` on `hardware` (DEFAULT_HARDWARE's price if none). */
 export function budgetViews(flop: number, hardware: ResolvedHardware): BudgetViews {
+  validate(positiveNumber('of FLOP'), flop, 'flop');
+  if (hardware === null || typeof hardware !== 'object' || typeof hardware.flopsPerSecond !== 'number' || !hardware.gpu) {
+    throw new ValidationError('hardware', hardware, 'resolved hardware (what resolveHardware returns)');
+  }
   const gpuHours = flop / hardware.flopsPerSecond / 3600;
   const price = hardware.pricePerGpuHour ?? DEFAULT_HARDWARE.pricePerGpuHour;
   return {

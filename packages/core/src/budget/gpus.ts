@@ -3,6 +3,7 @@
  * from the vendors' datasheets (sources in docs/budgets.md). Used only to turn GPU-hours into FLOP;
  * real throughput is peak × MFU, and MFU is the user's to state.
  */
+import { ValidationError } from '../errors.js';
 export type Dtype = 'fp32' | 'tf32' | 'bf16' | 'fp16' | 'fp8';
 
 export interface GpuSpec {
@@ -34,6 +35,7 @@ export const GPU_NAMES = Object.keys(GPUS) as readonly GpuName[];
 
 /** Case- and punctuation-insensitive lookup: `h100`, `H100`, `rtx-4090` all resolve. */
 export function findGpu(name: string): GpuSpec | undefined {
+  if (typeof name !== 'string') throw new ValidationError('gpu', name, `a GPU name (${GPU_NAMES.join(', ')})`);
   const key = normalise(name);
   return (Object.values(GPUS) as GpuSpec[]).find((g) => normalise(g.name) === key);
 }

@@ -9,7 +9,9 @@
  *
  * Not the FLOP model (flops/) and not a checkpoint inspector: these are formulas of the architecture.
  */
+import { ValidationError } from '../errors.js';
 import type { ModelArchitecture } from './architecture.js';
+import { checkedArchitecture } from './resolve-model.js';
 
 export interface ParameterCounts {
   /** N: every parameter whose name lacks `emb`. */
@@ -27,7 +29,7 @@ export interface ParameterCounts {
 }
 
 export function parameterCounts(model: ModelArchitecture): ParameterCounts {
-  const { numLayers: L, hiddenSize: d, intermediateSize: I, vocabSize: V } = model;
+  const { numLayers: L, hiddenSize: d, intermediateSize: I, vocabSize: V } = checkedArchitecture(model);
   const attention = 3 * d * d + 3 * d + d * d + d;
   const mlp = d * I + I + I * d + d;
   const layerNorms = 4 * d;
@@ -47,7 +49,8 @@ export function parameterCounts(model: ModelArchitecture): ParameterCounts {
  * The embed_in adapter (r·(V + d)) is reported apart, since the paper's FLOP count leaves it out.
  */
 export function loraParameterCounts(model: ModelArchitecture, rank: number): { blocks: number; embedIn: number } {
-  const { numLayers: L, hiddenSize: d, intermediateSize: I, vocabSize: V } = model;
+  const { numLayers: L, hiddenSize: d, intermediateSize: I, vocabSize: V } = checkedArchitecture(model);
+  if (!Number.isSafeInteger(rank) || rank < 1 || rank > 65_536) throw new ValidationError('rank', rank, 'an integer in 1..65536 (LoRA rank)');
   const perBlock = rank * ((d + 3 * d) + (d + d) + (d + I) + (I + d));
   return { blocks: L * perBlock, embedIn: rank * (V + d) };
 }

@@ -40,6 +40,23 @@ export const ArchitectureSchema = z
 /** A Pythia name (`pythia-160m`) or a full architecture (e.g. from `architectureFromConfig`). */
 export type ModelRef = string | ModelArchitecture;
 
+const checked = new WeakMap<object, ModelArchitecture>();
+
+/**
+ * resolveModel for hot paths: an architecture object already checked is remembered by identity
+ * (WeakMap), so parameter counts and law queries can validate every call for the cost of a lookup.
+ */
+export function checkedArchitecture(model: unknown, field = 'model'): ModelArchitecture {
+  if (typeof model === 'object' && model !== null) {
+    const hit = checked.get(model);
+    if (hit) return hit;
+    const resolved = resolveModel(model, field);
+    checked.set(model, resolved);
+    return resolved;
+  }
+  return resolveModel(model, field);
+}
+
 export function resolveModel(model: unknown, field = 'model'): ModelArchitecture {
   if (typeof model === 'string') {
     const found = Object.hasOwn(PYTHIA, model.toLowerCase()) ? (PYTHIA as Record<string, ModelArchitecture>)[model.toLowerCase()] : undefined;

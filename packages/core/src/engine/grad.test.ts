@@ -119,3 +119,21 @@ describe('grad errors', () => {
     expect(added.every((n) => isGradScope(n.scope))).toBe(true);
   });
 });
+
+describe('grad lossScale', () => {
+  it('keeps an f16 gradient of 2⁻²⁶ from flushing to zero, and returns it unscaled in f32', () => {
+    const b = new GraphBuilder();
+    const x = b.param('x', [2]); // f32 master weight
+    const x16 = b.cast(x, 'f16');
+    const loss = b.cast(b.sum(b.mul(b.mul(x16, 2 ** -13), 2 ** -13)), 'f32'); // d loss / dx = 2⁻²⁶ < 2⁻²⁵, half the smallest half
+    b.output('loss', loss);
+    const feeds = { x: hostTensor('f32', [2], [1, 2]) };
+    const run = (g: Graph) => referenceBackend().compileSync(g).runSync(feeds)[gradOutputName('x')]!;
+    const plain = run(grad(b.build(), { loss: 'loss', wrt: ['x'] }));
+    const scaled = run(grad(b.build(), { loss: 'loss', wrt: ['x'], lossScale: 1024 }));
+    expect(plain.dtype).toBe('f32');
+    expect(Array.from(plain.data)).toEqual([0, 0]);
+    expect(Array.from(scaled.data)).toEqual([2 ** -26, 2 ** -26]);
+    expect(() => grad(b.build(), { loss: 'loss', wrt: ['x'], lossScale: 0 })).toThrow(/lossScale/);
+  });
+});

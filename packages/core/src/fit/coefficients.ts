@@ -6,6 +6,7 @@
  *
  * Only methods present in the fit appear. Not a law: fitted-law.ts builds the ScalingLaw.
  */
+import { ValidationError } from '../errors.js';
 import type { CapacityLawCoefficients, DataTerm } from '../laws/capacity-law.js';
 import type { MethodKind } from '../methods/method.js';
 import { type ParameterLayout, type PenaltyKind, slotValue } from './parameter-layout.js';
@@ -43,6 +44,9 @@ export function coefficientsOf(layout: ParameterLayout, theta: ArrayLike<number>
 
 /** Coefficients as a flat name → value list (`E`, `A`, `alpha`, `B.full`, `beta.full`, `G.lora`, …), for intervals and tables. */
 export function flattenCoefficients(c: FittedCoefficients): Record<string, number> {
+  if (c === null || typeof c !== 'object' || c.data === null || typeof c.data !== 'object' || c.penalty === null || typeof c.penalty !== 'object') {
+    throw new ValidationError('coefficients', c, 'capacity-law coefficients { E, A, alpha, data, penalty, delta?, rho? }');
+  }
   const flat: Record<string, number> = { E: c.E, A: c.A, alpha: c.alpha };
   if (c.delta !== undefined) flat['delta'] = c.delta;
   if (c.rho !== undefined) flat['rho'] = c.rho;

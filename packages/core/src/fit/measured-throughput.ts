@@ -7,6 +7,8 @@
  * Runs on different hardware do not compare; pass runs of one GPU type (the error says so when the
  * ledger mixes them).
  */
+import { ValidationError } from '../errors.js';
+import { toObservation } from './ledger.js';
 import { FitError } from './fit-errors.js';
 import type { Observation } from './ledger.js';
 import { perTokenFlops } from '../flops/training-flops.js';
@@ -21,7 +23,9 @@ export interface MeasuredThroughput {
   readonly runs: Partial<Record<MethodKind, number>>;
 }
 
-export function measuredThroughput(observations: readonly Observation[]): MeasuredThroughput {
+export function measuredThroughput(input: readonly Observation[]): MeasuredThroughput {
+  if (!Array.isArray(input)) throw new ValidationError('observations', input, 'an array of runs (what parseLedger returns)');
+  const observations = input.map((o, i) => toObservation(o, `observations.${i}`));
   const timed = observations.filter((o) => o.seconds !== undefined);
   const gpus = new Set(timed.map((o) => o.hardware?.gpu ?? 'unstated'));
   if (gpus.size > 1) throw new FitError(`runs with seconds ran on different hardware (${[...gpus].join(', ')}); measure throughput on one GPU type at a time`);

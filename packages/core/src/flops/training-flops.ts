@@ -26,7 +26,10 @@ import type { ModelArchitecture } from '../catalog/architecture.js';
 import { parameterCounts } from '../catalog/parameter-counts.js';
 import { type ModelRef, resolveModel } from '../catalog/resolve-model.js';
 import { checkMethod, type FineTuningMethod, trainableParameters } from '../methods/method.js';
+import { ValidationError } from '../errors.js';
+import { formatCount } from '../format.js';
 import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
+import { MAX_TOKENS } from './units.js';
 
 export type FlopAccounting = 'paper' | 'detailed';
 export const FlopAccountingSchema = z.enum(['paper', 'detailed'], expect('"paper" or "detailed"'));
@@ -46,6 +49,8 @@ export interface FlopOptions {
 }
 
 export const DEFAULT_SEQUENCE_LENGTH = 75;
+/** ARCHITECTURE_LIMITS.maxPositionEmbeddings: no model reads a longer sequence. */
+export const MAX_SEQUENCE_LENGTH = 1_048_576;
 
 /** Options after validation: what the hot path (the optimizer) passes around. */
 export interface ResolvedFlopOptions {
@@ -56,7 +61,7 @@ export interface ResolvedFlopOptions {
 const FlopOptionsSchema = z
   .object({
     accounting: FlopAccountingSchema.default('paper'),
-    sequenceLength: integerAtLeast(1, 'tokens').default(DEFAULT_SEQUENCE_LENGTH),
+    sequenceLength: integerAtLeast(1, 'tokens').refine((t) => t <= MAX_SEQUENCE_LENGTH, { error: `an integer in 1..${MAX_SEQUENCE_LENGTH} (tokens)` }).default(DEFAULT_SEQUENCE_LENGTH),
   })
   .strict();
 
@@ -130,9 +135,11 @@ function detailedExtraPerToken(model: ModelArchitecture, method: FineTuningMetho
  * tokens. Validates every input; throws ValidationError naming the field.
  */
 export function trainingFlops(model: ModelRef, method: FineTuningMethod, tokens: number, options: FlopOptions = {}): FlopBreakdown {
+  if (options === null || typeof options !== 'object') throw new ValidationError('options', options, '{ accounting?, sequenceLength? }');
   const arch = resolveModel(model);
   const m = checkMethod(method, arch);
   const D = validate(positiveNumber('of tokens'), tokens, 'tokens');
+  if (D > MAX_TOKENS) throw new ValidationError('tokens', D, `at most ${formatCount(MAX_TOKENS)} tokens (2^53 − 1)`);
   const perToken = perTokenFlops(arch, m, resolveFlopOptions(options));
   return {
     forward: perToken.forward * D,

@@ -3,7 +3,7 @@
  * value found and what was expected, so a malformed checkpoint is reported in one readable line.
  * Not a recovery mechanism: a file that fails any check is rejected whole, never partially loaded.
  */
-import { RepurposeError } from '../errors.js';
+import { describeValue, RepurposeError } from '../errors.js';
 
 /** What went wrong, as a tag tests and callers can branch on without parsing the message. */
 export type SafetensorsErrorKind =
@@ -47,6 +47,9 @@ export class LayoutMismatchError extends RepurposeError {
 
 /** One problem as a phrase, e.g. `tensor "a.weight" has shape [3,4], expected [4,3]`. */
 export function describeProblem(problem: LayoutProblem): string {
+  if (problem === null || typeof problem !== 'object' || !['missing', 'unexpected', 'shape', 'dtype'].includes(problem.kind)) {
+    return `unrecognised layout problem ${describeValue(problem)}`;
+  }
   const name = JSON.stringify(problem.name);
   switch (problem.kind) {
     case 'missing':

@@ -3,6 +3,7 @@
  * missing names, unexpected names, wrong shapes and wrong dtypes, all reported together. Not a name
  * mapper: stripping `gpt_neox.` or dropping `embed_out.weight` is the model loader's business.
  */
+import { ValidationError } from '../errors.js';
 import type { SafetensorsDtype } from './safetensors-dtype.js';
 import { LayoutMismatchError, formatShape, type LayoutProblem } from './safetensors-error.js';
 
@@ -30,7 +31,14 @@ export function findLayoutProblems(
   expected: ExpectedLayout,
   options: LayoutOptions = {},
 ): LayoutProblem[] {
+  if (source === null || typeof source !== 'object' || !(source.tensors instanceof Map)) {
+    throw new ValidationError('source', source, 'a header or contents with a `tensors` Map (what parseSafetensorsHeader or readSafetensors returns)');
+  }
+  if (expected === null || typeof expected !== 'object') throw new ValidationError('expected', expected, 'a Map or object of { shape, dtype? } by tensor name');
   const wanted = expected instanceof Map ? expected : new Map(Object.entries(expected as Record<string, ExpectedTensor>));
+  for (const [name, want] of wanted) {
+    if (want === null || typeof want !== 'object' || !Array.isArray(want.shape)) throw new ValidationError(`expected.${name}`, want, '{ shape: number[], dtype? }');
+  }
   const problems: LayoutProblem[] = [];
   for (const [name, want] of wanted) {
     const accepted = want.dtype === undefined ? undefined : typeof want.dtype === 'string' ? [want.dtype] : [...want.dtype];

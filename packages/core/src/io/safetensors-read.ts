@@ -57,6 +57,11 @@ export function readSafetensors(input: Uint8Array | ArrayBuffer, options: ReadOp
 
 /** Decodes one tensor's bytes (little-endian, as the format mandates) into a fresh array. */
 export function decodeTensor(entry: Pick<SafetensorsEntry, 'dtype'>, raw: Uint8Array): TensorData {
+  if (entry === null || typeof entry !== 'object' || !Object.hasOwn(DTYPE_BYTES, entry.dtype)) {
+    throw new ValidationError('entry.dtype', entry?.dtype, `a safetensors dtype (${Object.keys(DTYPE_BYTES).join(', ')})`);
+  }
+  if (!(raw instanceof Uint8Array)) throw new ValidationError('raw', raw, 'the tensor bytes (a Uint8Array)');
+  if (raw.length % DTYPE_BYTES[entry.dtype] !== 0) throw new ValidationError('raw', `${raw.length} bytes`, `a multiple of ${DTYPE_BYTES[entry.dtype]} bytes (${entry.dtype})`);
   const count = raw.length / DTYPE_BYTES[entry.dtype];
   switch (entry.dtype) {
     case 'F32':

@@ -5,38 +5,20 @@
  * number. Planners query laws thousands of times with the same objects, so a model or method object
  * already checked is remembered by identity (a WeakMap: nothing is kept alive). Not a law.
  */
-import type { ModelArchitecture } from '../catalog/architecture.js';
-import { resolveModel } from '../catalog/resolve-model.js';
+import { checkedArchitecture } from '../catalog/resolve-model.js';
 import { ValidationError } from '../errors.js';
-import { checkMethod, type FineTuningMethod } from '../methods/method.js';
+import { checkedMethod } from '../methods/method.js';
 import type { LawQuery } from './law.js';
-
-const checkedModels = new WeakMap<object, ModelArchitecture>();
-const checkedMethods = new WeakMap<object, WeakSet<object>>();
 
 /** A LawQuery as a law may use it; throws ValidationError naming `field.model`, `field.method` or `field.tokens`. */
 export function checkLawQuery(query: unknown, field = 'query', options: { tokens?: boolean } = {}): LawQuery {
   if (query === null || typeof query !== 'object') throw new ValidationError(field, query, '{ model, method, tokens }');
   const q = query as { model?: unknown; method?: unknown; tokens?: unknown };
-  let model: ModelArchitecture;
-  if (typeof q.model === 'object' && q.model !== null && checkedModels.has(q.model)) model = checkedModels.get(q.model)!;
-  else {
-    model = resolveModel(q.model, `${field}.model`);
-    if (typeof q.model === 'object' && q.model !== null) checkedModels.set(q.model, model);
-  }
-  const method = q.method;
-  const seen = typeof method === 'object' && method !== null ? checkedMethods.get(method) : undefined;
-  if (!seen?.has(model)) {
-    checkMethod(method, model, `${field}.method`);
-    if (typeof method === 'object' && method !== null) {
-      const set = seen ?? new WeakSet<object>();
-      set.add(model);
-      checkedMethods.set(method, set);
-    }
-  }
+  const model = checkedArchitecture(q.model, `${field}.model`);
+  const method = checkedMethod(q.method, model, `${field}.method`);
   const tokens = q.tokens;
   if (options.tokens !== false && (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens <= 0)) {
     throw new ValidationError(`${field}.tokens`, tokens, 'a positive finite number of tokens');
   }
-  return { model, method: method as FineTuningMethod, tokens: tokens as number };
+  return { model, method, tokens: tokens as number };
 }

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import { loraParameterCounts, parameterCounts } from '../catalog/parameter-counts.js';
+import { checkedArchitecture } from '../catalog/resolve-model.js';
 import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
 
 /** Above any model's width (ARCHITECTURE_LIMITS.hiddenSize), so a larger rank is a typo. */
@@ -59,8 +60,24 @@ export function checkMethod(method: unknown, model: ModelArchitecture, field = '
   return m;
 }
 
+const checkedMethods = new WeakMap<object, WeakSet<object>>();
+
+/** checkMethod for hot paths: a (method, model) pair of objects already checked is remembered by identity. */
+export function checkedMethod(method: unknown, model: ModelArchitecture, field = 'method'): FineTuningMethod {
+  if (typeof method !== 'object' || method === null) return checkMethod(method, model, field);
+  const seen = checkedMethods.get(method);
+  if (seen?.has(model)) return method as FineTuningMethod;
+  checkMethod(method, model, field);
+  const set = seen ?? new WeakSet<object>();
+  set.add(model);
+  checkedMethods.set(method, set);
+  return method as FineTuningMethod;
+}
+
 /** N_tr: trainable parameters as the paper's FLOP formulas count them (embedding excluded). */
 export function trainableParameters(model: ModelArchitecture, method: FineTuningMethod): number {
+  model = checkedArchitecture(model);
+  method = checkedMethod(method, model);
   const counts = parameterCounts(model);
   switch (method.kind) {
     case 'full':
@@ -76,6 +93,8 @@ export function trainableParameters(model: ModelArchitecture, method: FineTuning
 
 /** Short human label: `full`, `freeze 3/6`… needs L, so it takes the model. */
 export function describeMethod(method: FineTuningMethod, model?: ModelArchitecture): string {
+  method = validate(FineTuningMethodSchema, method, 'method');
+  if (model !== undefined) model = checkedArchitecture(model);
   switch (method.kind) {
     case 'full':
       return 'full';

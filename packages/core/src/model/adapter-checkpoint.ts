@@ -7,6 +7,7 @@
  * from the FineTuningMethod) and not a general state-dict mapper.
  */
 import type { FloatDType } from '../engine/dtype.js';
+import { ValidationError } from '../errors.js';
 import { type HostTensor, hostTensor } from '../engine/host-tensor.js';
 import { checkLayout, type ExpectedTensor } from '../io/safetensors-layout.js';
 import { readSafetensors } from '../io/safetensors-read.js';
@@ -19,6 +20,8 @@ const CAUSAL_LM_PREFIX = 'gpt_neox.';
 
 /** Reads a PEFT adapter file and returns exactly `plan.adapters`, by our names, in `dtype` (default f32). */
 export function loadAdapters(bytes: Uint8Array | ArrayBuffer, plan: Pick<MethodPlan, 'adapters'>, dtype: FloatDType = 'f32'): Map<string, HostTensor> {
+  if (plan === null || typeof plan !== 'object' || !Array.isArray(plan.adapters)) throw new ValidationError('plan', plan, 'a method plan with `adapters` (what methodPlan returns)');
+  if (dtype !== 'f32' && dtype !== 'f64') throw new ValidationError('dtype', dtype, '"f32" or "f64"');
   const found = new Map<string, { dtype: string; shape: readonly number[]; data: Float32Array | Float64Array }>();
   for (const [stored, t] of readSafetensors(bytes).tensors) {
     let name = stored.startsWith(PEFT_PREFIX) ? stored.slice(PEFT_PREFIX.length) : stored;
@@ -32,6 +35,8 @@ export function loadAdapters(bytes: Uint8Array | ArrayBuffer, plan: Pick<MethodP
 
 /** Adapter tensors under PEFT's names for `writeSafetensors` (`causalLm` adds `gpt_neox.`), as f32. */
 export function peftAdapterTensors(adapters: ParameterMap, options: { readonly causalLm?: boolean } = {}): Map<string, TensorToWrite> {
+  if (!(adapters instanceof Map)) throw new ValidationError('adapters', adapters, 'a Map of adapter tensors by name');
+  if (options === null || typeof options !== 'object') throw new ValidationError('options', options, '{ causalLm?: boolean }');
   const prefix = PEFT_PREFIX + (options.causalLm ? CAUSAL_LM_PREFIX : '');
   return new Map([...adapters].map(([name, t]) => [prefix + name, { shape: t.shape, data: t.data as Float32Array | Float64Array, dtype: 'F32' as const }]));
 }

@@ -2,6 +2,7 @@
  * The words a recipe carries: why it won, and what each active constraint changed. Each sentence is
  * computed, never canned: a constraint is called binding only when relaxing it changes the winner.
  */
+import { ValidationError } from '../errors.js';
 import { countOf, formatBytes, formatCount } from '../format.js';
 import { describeMethod } from '../methods/method.js';
 import type { Evaluation, Planner, PlannerBudget } from './planner.js';
@@ -11,6 +12,15 @@ const loss = (x: number) => x.toFixed(4);
 const gb = formatBytes;
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 const sci = formatCount;
+
+function bestOrNone(body: () => Evaluation | undefined): Evaluation | undefined {
+  try {
+    return body();
+  } catch (e) {
+    if (e instanceof ValidationError) return undefined;
+    throw e;
+  }
+}
 
 export function explainRecipe(planner: Planner, budget: PlannerBudget, best: Evaluation, allowed: Evaluation[], all: Evaluation[]): string {
   const out: string[] = [];
@@ -44,7 +54,8 @@ export function explainRecipe(planner: Planner, budget: PlannerBudget, best: Eva
     } else {
       out.push(`Data cap of ${countOf(maxPairs, 'pair')} does not bind: the recipe needs ${formatCount(best.pairs)}.`);
     }
-    const free = planner.relax('maxPairs').best(budget);
+    // Without the cap the same budget may buy more than 2^53 pairs, which the planner refuses.
+    const free = bestOrNone(() => planner.relax('maxPairs').best(budget));
     if (free && (free.candidate.model !== best.candidate.model || free.candidate.method.kind !== best.candidate.method.kind)) {
       out.push(`With unlimited data ${label(free)} would win (${loss(free.loss)}).`);
     }

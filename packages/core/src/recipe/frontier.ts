@@ -3,6 +3,7 @@
  * models and that method's hyper-parameters), which method is optimal, and where the optimal method
  * changes (found by bisection on the budget). Not a plot; the CLI draws it.
  */
+import { positiveNumber, validate } from '../validate.js';
 import { resolveBudget } from '../budget/budget.js';
 import { ValidationError } from '../errors.js';
 import { METHOD_KINDS, type MethodKind, type FineTuningMethod } from '../methods/method.js';
@@ -39,9 +40,13 @@ export interface Frontier {
 
 const BudgetListSchema = z.array(z.unknown(), expect('an array of budgets')).min(1, expect('at least one budget'));
 
+/** A frontier of 10,000 budgets is a dense plot; more is a mistake (each costs a full search). */
+export const MAX_FRONTIER_BUDGETS = 10_000;
+
 export function frontier(budgets: readonly unknown[], options?: PlanOptions): Frontier {
   const list = BudgetListSchema.safeParse(budgets);
   if (!list.success) throw new ValidationError('budgets', budgets, 'a non-empty array of budgets');
+  if (list.data.length > MAX_FRONTIER_BUDGETS) throw new ValidationError('budgets', `${list.data.length} budgets`, `at most ${MAX_FRONTIER_BUDGETS} budgets`);
   const planner = createPlanner(options);
   const flops = list.data.map((b, i) => resolveBudget(b, `budgets.${i}`).flop).sort((a, b) => a - b);
   const points = flops.map((flop) => frontierPoint(planner, flop));
@@ -72,7 +77,16 @@ export function frontierPoint(planner: Planner, flop: number): FrontierPoint {
  * Assumes one change in the bracket; returns the budget just above it, to `relTol` relative.
  */
 export function bisectCrossover(planner: Planner, low: number, high: number, relTol = 1e-6): Crossover {
-  const kindAt = (flop: number) => planner.best(flop)!.candidate.method.kind;
+  if (planner === null || typeof planner !== 'object' || typeof planner.best !== 'function') throw new ValidationError('planner', planner, 'a planner (what createPlanner returns)');
+  validate(positiveNumber('of FLOP'), low, 'low');
+  validate(positiveNumber('of FLOP'), high, 'high');
+  if (!(high > low)) throw new ValidationError('high', high, `a budget above low (${low})`);
+  if (typeof relTol !== 'number' || !(relTol >= 1e-12 && relTol < 1)) throw new ValidationError('relTol', relTol, 'a relative tolerance in [1e-12, 1)');
+  const kindAt = (flop: number) => {
+    const best = planner.best(flop);
+    if (!best) throw new ValidationError('low', low, `a budget large enough for one batch of ${planner.batchSize} pairs`);
+    return best.candidate.method.kind;
+  };
   const from = kindAt(low);
   let lo = low;
   let hi = high;

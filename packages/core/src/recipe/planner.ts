@@ -18,7 +18,7 @@ import { describeValue, RepurposeError, ValidationError } from '../errors.js';
 import { formatCount } from '../format.js';
 import { describeMethod, type FineTuningMethod, type MethodKind, trainableParameters } from '../methods/method.js';
 import { type FlopAccounting, FlopAccountingSchema, type FlopBreakdown, DEFAULT_SEQUENCE_LENGTH, perTokenFlops } from '../flops/training-flops.js';
-import { DEFAULT_BATCH_SIZE, TOKENS_PER_PAIR } from '../flops/units.js';
+import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUDGET_FLOP, MAX_PAIRS, TOKENS_PER_PAIR } from '../flops/units.js';
 import { HardwareSchema, type ResolvedHardware, resolveHardware } from '../budget/budget.js';
 import type { LossInterval, ScalingLaw } from '../laws/law.js';
 import { ziarko2024 } from '../laws/ziarko2024.js';
@@ -45,20 +45,20 @@ export const PlanOptionsSchema = z
     accounting: FlopAccountingSchema.default('paper'),
     /** T for `detailed` accounting and for the memory estimate. */
     sequenceLength: integerAtLeast(1, 'tokens').default(DEFAULT_SEQUENCE_LENGTH),
-    batchSize: integerAtLeast(1, 'pairs per batch').default(DEFAULT_BATCH_SIZE),
-    tokensPerPair: positiveNumber('of tokens per pair').default(TOKENS_PER_PAIR),
+    batchSize: integerAtLeast(1, 'pairs per batch').refine((b) => b <= MAX_BATCH_SIZE, { error: `an integer in 1..${formatCount(MAX_BATCH_SIZE)} (pairs per batch)` }).default(DEFAULT_BATCH_SIZE),
+    tokensPerPair: positiveNumber('of tokens per pair').refine((t) => t <= 1e6, { error: 'a positive number of tokens per pair, at most 1,000,000' }).default(TOKENS_PER_PAIR),
     /** Hardware for the GPU-hour and dollar views when the budget did not name any. */
     hardware: HardwareSchema.optional(),
     /** How many runners-up a recipe lists. */
     runnersUp: integerAtLeast(0).default(5),
     /** Tokens the model will embed over its life; their 2·N FLOP per token come out of the budget. */
-    inferenceTokens: positiveNumber('of tokens').optional(),
+    inferenceTokens: positiveNumber('of tokens').refine((t) => t <= 1e30, { error: 'a positive number of tokens, at most 1e+30' }).optional(),
     /** Exclude configurations whose estimated peak training memory exceeds this many bytes. */
     maxMemoryBytes: positiveNumber('of bytes').optional(),
     /** How the memory estimate is made (checkpointing on by default, as in the paper). */
     memory: MemoryOptionsSchema.omit({ batchSize: true, sequenceLength: true }).default({ gradientCheckpointing: true }),
     /** Unique training pairs available; recipes never train on more (no repetition). */
-    maxPairs: positiveNumber('of pairs').optional(),
+    maxPairs: positiveNumber('of pairs').refine((p) => p <= MAX_PAIRS, { error: `a positive number of pairs, at most ${formatCount(MAX_PAIRS)} (2^53 − 1)` }).optional(),
     /** Throughput of each method relative to full fine-tuning (achieved FLOP/s ratio). Default 1 each. */
     throughput: ThroughputSchema.default({}),
   })
@@ -140,7 +140,16 @@ export function createPlanner(options?: PlanOptions): Planner {
     const inferenceFlop = inferenceTokens === undefined ? 0 : candidate.inferencePerToken * inferenceTokens;
     const training = affordable - inferenceFlop;
     if (!(training > 0)) return undefined;
-    let pairs = Math.floor(training / (candidate.perToken.total * tokensPerPair));
+    const affordablePairs = training / (candidate.perToken.total * tokensPerPair);
+    if (affordablePairs > MAX_PAIRS && !(maxPairs !== undefined && maxPairs < affordablePairs)) {
+      const limit = candidate.perToken.total * tokensPerPair * MAX_PAIRS;
+      throw new ValidationError(
+        'budget',
+        budget.flop,
+        `a budget under ${formatCount(limit)} FLOP for this search: above it ${candidate.model.name} / ${describeMethod(candidate.method, candidate.model)} would train on more than 2^53 − 1 pairs, which are no longer whole numbers (set maxPairs, or plan a smaller budget)`,
+      );
+    }
+    let pairs = Math.floor(affordablePairs);
     // Floating-point guard, in the same arithmetic the recipe reports: never exceed the budget.
     if (candidate.perToken.total * (pairs * tokensPerPair) > training) pairs -= 1;
     const dataCapped = maxPairs !== undefined && pairs > maxPairs;
@@ -155,7 +164,15 @@ export function createPlanner(options?: PlanOptions): Planner {
     return { candidate, pairs, tokens, loss, inferenceFlop, dataCapped, ...(tooBig ? { excludedBy: 'memory' as const } : {}) };
   }
 
-  const asBudget = (b: number | PlannerBudget): PlannerBudget => (typeof b === 'number' ? { flop: b, timeBased: false } : b);
+  const asBudget = (b: number | PlannerBudget): PlannerBudget => {
+    const flop = typeof b === 'number' ? b : b !== null && typeof b === 'object' ? b.flop : undefined;
+    const field = typeof b === 'number' ? 'budget' : 'budget.flop';
+    if (typeof flop !== 'number' || !Number.isFinite(flop) || flop <= 0) throw new ValidationError(field, flop ?? b, 'a positive finite number of FLOP');
+    if (flop > MAX_BUDGET_FLOP) throw new ValidationError(field, flop, `a budget of at most ${formatCount(MAX_BUDGET_FLOP)} FLOP`);
+    if (typeof b === 'number') return { flop: b, timeBased: false };
+    if (typeof b.timeBased !== 'boolean') throw new ValidationError('budget.timeBased', b.timeBased, 'a boolean');
+    return b;
+  };
 
   return {
     law,

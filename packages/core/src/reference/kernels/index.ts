@@ -1,10 +1,12 @@
 /**
  * KERNELS: the reference kernel of every op, exhaustive by type — the living definition of what each
  * op computes. Composites have fused kernels here too; `referenceBackend({ composites: [] })` runs
- * their decompositions instead, which is how the two are checked against each other.
+ * their decompositions instead, which is how the two are checked against each other. Every kernel
+ * also computes f16 through `halfEmulated` (half-emulation.ts).
  */
 import type { OpKind } from '../../engine/ops.js';
 import type { Kernel } from '../kernel.js';
+import { halfEmulated } from './half-emulation.js';
 import { addKernel } from './add.js';
 import { attentionGradKernel } from './attention-grad.js';
 import { attentionKernel } from './attention.js';
@@ -45,7 +47,9 @@ import { tanhKernel } from './tanh.js';
 import { transposeKernel } from './transpose.js';
 import { whereKernel } from './where.js';
 
-export const KERNELS: { readonly [K in OpKind]: Kernel<K> } = {
+type KernelTable = { readonly [K in OpKind]: Kernel<K> };
+
+const PLAIN: KernelTable = {
   constant: constantKernel,
   fill: fillKernel,
   iota: iotaKernel,
@@ -87,3 +91,8 @@ export const KERNELS: { readonly [K in OpKind]: Kernel<K> } = {
   layerNormGrad: layerNormGradKernel,
   attentionGrad: attentionGradKernel,
 };
+
+/** The table with f16 emulation around every kernel (half-emulation.ts says how f16 is computed). */
+export const KERNELS: KernelTable = Object.fromEntries(
+  Object.entries(PLAIN).map(([kind, kernel]) => [kind, halfEmulated(kernel as Kernel<OpKind>)]),
+) as unknown as KernelTable;
