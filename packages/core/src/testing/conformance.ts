@@ -15,7 +15,6 @@
  */
 import type { Backend } from '../engine/backend.js';
 import { GraphBuilder, type Tensor } from '../engine/builder.js';
-import type { FloatDType } from '../engine/dtype.js';
 import { grad, gradOutputName } from '../engine/grad.js';
 import { gradCheckOn } from '../engine/grad-check.js';
 import { type Graph, outputUpdates } from '../engine/graph.js';
@@ -35,7 +34,7 @@ import { arrayPairSource, syntheticPairs } from '../train/pairs.js';
 import { type TrainerEvent, type TrainerOptions, train } from '../train/trainer.js';
 import { type FixtureSource, type GoldenFixtures, type GoldenMethod, loadGoldenFixtures } from './fixtures.js';
 import { opLiteralCases } from './op-cases.js';
-import { TOLERANCES, scaledError } from './tolerance.js';
+import { TOLERANCES, type TestDType as FloatDType, scaledError } from './tolerance.js';
 import { trackResidentTensors } from './tracking-backend.js';
 
 export interface ConformanceCase {
