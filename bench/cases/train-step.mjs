@@ -1,5 +1,5 @@
 /**
- * One training step per backend (`node bench/run.mjs train-step [--quick] [--models=14m,70m]`):
+ * One training step per backend (`node bench/run.mjs train-step [--full] [--models=14m,70m]`):
  * tokens/s, pairs/s, achieved GFLOP/s (countGraphFlops of the executed graph: forward, backward and
  * the AdamW update) and host↔device bytes per step, for GPT-NeoX at pythia-14m and pythia-70m shapes
  * (random weights, f32), full fine-tuning and LoRA r = 32, batch 32 pairs of 16 query + 64 document
@@ -7,9 +7,9 @@
  * apart. Bytes: the counting backend counts them; for a backend that keeps nothing resident they are
  * every graph input in and every returned output out, read off the compiled graph.
  *
- * The reference backend runs ~1 GFLOP/s, so the default is pythia-14m only (a few minutes in all);
- * `--models=14m,70m` adds the 70m shape (minutes per step), `--quick` shrinks the batch to 4 pairs
- * for a smoke run. The ONNX and WebGPU backends join the BACKENDS table when their packages exist.
+ * The reference kernels run ~0.1–0.3 GFLOP/s here, so the default is pythia-14m at 4 pairs (about a
+ * minute in all); `--full` uses the specified batch of 32 pairs (minutes per step on the reference
+ * backend) and `--models=14m,70m` adds the 70m shape. The ONNX and WebGPU backends join the BACKENDS table when their packages exist.
  * Not a test: it asserts nothing.
  */
 import { PYTHIA } from '../../packages/core/dist/index.js';
@@ -17,13 +17,13 @@ import { appendAdamW, buildTrainingGraph, countGraphFlops, randomGptNeoXParamete
 import { referenceBackend } from '../../packages/core/dist/reference.js';
 import { countingBackend } from '../../packages/core/dist/conformance.js';
 
-export const name = 'training step per backend (GPT-NeoX, batch 32 × (16 + 64) tokens)';
 export const target = 'report only: throughput and host traffic per step; resident backends move only the batch in and the loss out';
 
 const args = process.argv.slice(2);
-const quick = args.includes('--quick');
+const full = args.includes('--full');
 const models = (args.find((a) => a.startsWith('--models='))?.slice('--models='.length) ?? '14m').split(',').map((m) => `pythia-${m}`);
-const SHAPE = { B: quick ? 4 : 32, Tq: 16, Tp: 64 };
+const SHAPE = { B: full ? 32 : 4, Tq: 16, Tp: 64 };
+export const name = `training step per backend (GPT-NeoX, batch ${SHAPE.B} × (16 + 64) tokens)`;
 const METHODS = { full: { kind: 'full' }, 'lora r=32': { kind: 'lora', rank: 32 } };
 const BACKENDS = {
   reference: () => referenceBackend(),
