@@ -19,6 +19,7 @@ import {
   type FloatDType,
   hostTensor,
   type HostTensor,
+  isResident,
   parameterFeeds,
   type ParameterMap,
   type Pooling,
@@ -129,9 +130,7 @@ export async function createEmbedder(backend: Backend, options: EmbedderOptions)
     dispose: () => {
       for (const exe of executables.values()) exe.dispose();
       executables.clear();
-      // release is the contract's (optional) way to free resident tensors early.
-      const release = (backend as { release?: (t: Feed) => void }).release;
-      for (const w of Object.values(weights)) if ('kind' in w && release) release.call(backend, w);
+      for (const w of Object.values(weights)) if (isResident(w)) backend.release?.(w);
     },
   };
 }

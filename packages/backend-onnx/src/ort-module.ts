@@ -4,7 +4,7 @@
  * Deliberately not an import of either package (ORT is a peer dependency, never loaded by us).
  */
 
-export type OrtTensorType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
+export type OrtTensorType = 'float16' | 'float32' | 'float64' | 'int32' | 'int64' | 'bool';
 
 export interface OrtTensor {
   readonly type: string;
@@ -37,7 +37,7 @@ export interface OrtSession {
 
 export interface OrtModule {
   readonly InferenceSession: { create(model: Uint8Array, options?: OrtSessionOptions): Promise<OrtSession> };
-  readonly Tensor: new (type: OrtTensorType, data: Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array, dims: readonly number[]) => OrtTensor;
+  readonly Tensor: new (type: OrtTensorType, data: Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array, dims: readonly number[]) => OrtTensor;
 }
 
 /** Whether `value` looks like an ORT module (has the two constructors this backend calls). */

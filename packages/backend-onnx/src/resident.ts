@@ -9,7 +9,9 @@ import type { OrtModule, OrtTensor, OrtTensorType } from './ort-module.js';
 
 export const BACKEND_NAME = 'onnx' as const;
 
-const ORT_TYPE: Readonly<Record<DType, OrtTensorType>> = { f32: 'float32', f64: 'float64', i32: 'int32' };
+// f16 (half bits in a Uint16Array, as ORT's float16 takes them) maps for completeness; the backend does
+// not declare f16 yet, so the dtype gate refuses f16 graphs before they get here.
+const ORT_TYPE: Readonly<Record<DType, OrtTensorType>> = { f16: 'float16', f32: 'float32', f64: 'float64', i32: 'int32' };
 const DTYPE_OF: Readonly<Record<string, DType>> = { float32: 'f32', float64: 'f64', int32: 'i32' };
 
 const tensors = new WeakMap<ResidentTensor, OrtTensor>();

@@ -135,8 +135,8 @@ export function bytesFlag(flag: string, raw: string | undefined): number | undef
   const match = /^\s*([0-9.e+-]+)\s*([a-z]*)\s*$/i.exec(raw);
   const unit = BYTE_UNITS[match?.[2]?.toLowerCase() ?? 'x'];
   const value = match && unit !== undefined && NUMBER.test(match[1]!) ? Number(match[1]) * unit : NaN;
-  if (!(value > 0) || !Number.isFinite(value)) {
-    throw new CliError(`--${flag}: expected a size greater than 0 such as 24GB, 24GiB or 512MB, got ${typed(raw)}`);
+  if (!(value > 0) || !(value <= 1e18)) {
+    throw new CliError(`--${flag}: expected a size greater than 0 and at most 1EB such as 24GB, 24GiB or 512MB, got ${typed(raw)}`);
   }
   return value;
 }

@@ -31,7 +31,7 @@ type Command = (argv: string[], out: (text: string) => void) => number | Promise
 const COMMANDS: Record<string, [Command, string, Record<string, string>]> = {
   plan: [plan, PLAN_HELP, PLAN_FIELD_FLAGS],
   fit: [fit, FIT_HELP, FIT_FIELD_FLAGS],
-  'embed-ids': [embedIds, EMBED_IDS_HELP, {}],
+  'embed-ids': [embedIds, EMBED_IDS_HELP, { ids: '--ids', config: '--model' }],
   flops: [flops, FLOPS_HELP, FLOPS_FIELD_FLAGS],
   models: [models, 'repurpose models [--json] — the eight Pythia models', {}],
   gpus: [gpus, 'repurpose gpus [--json] — peak dense FLOP/s per dtype', {}],

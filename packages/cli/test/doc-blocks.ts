@@ -1,5 +1,5 @@
 /**
- * Reads the fenced code blocks of README.md and docs/*.md at test time, so the docs test runs what the
+ * Reads the fenced code blocks of README.md, docs/ and the packages' READMEs at test time, so the docs test runs what the
  * docs say today (no copy that can drift), and splits them into what the test can run: shell command
  * lines, JS modules with the values their comments claim, JSONL ledgers.
  *
@@ -7,7 +7,7 @@
  * The convention the docs follow (README "Docs"): a block's fence names its language; a fence with
  * `no-run` after the language is a deliberate sketch the test does not run; `text` is prose.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface DocBlock {
@@ -19,8 +19,10 @@ export interface DocBlock {
   readonly code: string;
 }
 
+/** README.md, docs/*.md, and the packages' own READMEs (they ship in the tarballs). */
 export function docFiles(root: string): string[] {
-  return ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
+  const packages = readdirSync(join(root, 'packages')).sort().map((p) => `packages/${p}/README.md`).filter((f) => existsSync(join(root, f)));
+  return ['README.md', ...readdirSync(join(root, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`), ...packages];
 }
 
 export function docBlocks(root: string): DocBlock[] {

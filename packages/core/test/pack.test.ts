@@ -1,27 +1,38 @@
 /**
- * @repurpose/core as a user gets it: `npm pack`, install the tarball into a fresh project outside the
- * workspace, then call optimalRecipe from ESM and from CommonJS. Also checks the published manifest
- * depends on zod and the tokenizer library alone and that loading the root entry pulls in nothing but core
- * and zod (no backend, no tokenizer).
- * Needs the npm registry (for zod), as any install does; `npm test` builds dist first.
+ * @repurpose/core and the `repurpose` CLI as a user gets them: `npm pack` of each (plain npm; the
+ * CLI's prepack turns pnpm's workspace:* into core's version), both tarballs installed together with
+ * plain npm into a fresh project outside the workspace, then optimalRecipe from ESM and CommonJS, the
+ * engine subpath, and the installed `repurpose` binary. Also checks the published manifests (core:
+ * zod and the tokenizer library; no workspace: ranges), README and LICENSE in both tarballs, and that loading the
+ * root entry pulls in nothing but core and zod (no backend). Needs the npm registry (for zod), as any
+ * install does; `npm test` builds dist first.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const CORE = join(import.meta.dirname, '..');
+const CLI = join(import.meta.dirname, '../../cli');
 let project = '';
+let tarballs: Record<'core' | 'cli', string[]> = { core: [], cli: [] };
 
 beforeAll(() => {
   const work = mkdtempSync(join(tmpdir(), 'repurpose-pack-'));
-  execFileSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: CORE, stdio: 'pipe' });
-  const tarball = readdirSync(work).find((f) => f.endsWith('.tgz'))!;
+  const pack = (dir: string, dest: string) => {
+    mkdirSync(dest);
+    execFileSync('npm', ['pack', '--silent', '--pack-destination', dest], { cwd: dir, stdio: 'pipe' });
+    return join(dest, readdirSync(dest).find((f) => f.endsWith('.tgz'))!);
+  };
+  const core = pack(CORE, join(work, 'core'));
+  const cli = pack(CLI, join(work, 'cli'));
+  const list = (tgz: string) => execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  tarballs = { core: list(core), cli: list(cli) };
   project = join(work, 'user-project');
   execFileSync('mkdir', [project]);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', join(work, tarball)], { cwd: project, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', core, cli], { cwd: project, stdio: 'pipe' });
 }, 180_000);
 
 const node = (file: string, source: string) => {
@@ -61,5 +72,32 @@ describe('the packed @repurpose/core', () => {
     const files = readdirSync(join(project, 'node_modules/@repurpose/core/dist'));
     expect(files).toEqual(expect.arrayContaining(['index.js', 'index.cjs', 'index.d.ts', 'index.d.cts']));
     expect(files.some((f) => f.includes('test'))).toBe(false);
+  });
+});
+
+describe('the packed repurpose CLI, installed beside it with plain npm', () => {
+  it('both tarballs carry README.md and LICENSE; the CLI manifest has no workspace: ranges', () => {
+    for (const files of [tarballs.core, tarballs.cli]) expect(files).toEqual(expect.arrayContaining(['package/README.md', 'package/LICENSE', 'package/package.json']));
+    const manifest = readFileSync(join(project, 'node_modules/repurpose/package.json'), 'utf8');
+    expect(manifest).not.toContain('workspace:');
+    expect(JSON.parse(manifest).dependencies['@repurpose/core']).toBe(JSON.parse(readFileSync(join(CORE, 'package.json'), 'utf8')).version);
+    // The CLI uses the core installed beside it, not a second copy.
+    expect(existsSync(join(project, 'node_modules/repurpose/node_modules/@repurpose/core'))).toBe(false);
+  });
+
+  it('the installed `repurpose` binary plans, counts FLOP and refuses bad input in one line', () => {
+    const bin = join(project, 'node_modules/.bin/repurpose');
+    const recipe = JSON.parse(execFileSync(bin, ['plan', '--budget', '1e17', '--json'], { cwd: project, encoding: 'utf8' }));
+    expect(recipe.method.kind).toBe('lora');
+    const flops = JSON.parse(execFileSync(bin, ['flops', '--model', 'pythia-410m', '--method', 'lora', '--rank', '32', '--tokens', '1e9', '--json'], { cwd: project, encoding: 'utf8' }));
+    expect(flops.total).toBe(1.284743168e18);
+    const bad = spawnSync(bin, ['plan', '--budget', 'lots'], { cwd: project, encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toBe('repurpose plan: --budget: expected a number, got "lots"\n');
+  });
+
+  it('the engine subpath works from the installed core', () => {
+    const out = node('engine.mjs', "import { hostTensor } from '@repurpose/core/engine';\nimport * as root from '@repurpose/core';\nconsole.log(JSON.stringify({ shape: hostTensor('f32', [2], [1, 2]).shape, rootHasEngine: 'hostTensor' in root }));\n");
+    expect(JSON.parse(out)).toEqual({ shape: [2], rootHasEngine: false });
   });
 });

@@ -8,6 +8,7 @@ import type { NodeProto, TensorProto } from 'onnx-buf';
 import type { DType } from '@repurpose/core/engine';
 import { type AttrValue, nodeProto, type OnnxElem, type TensorData, tensorProto } from '../onnx/proto.js';
 import { MS_DOMAIN } from '../onnx/version.js';
+import { GraphError } from '@repurpose/core/engine';
 
 export interface EmitOptions {
   readonly domain?: 'ai.onnx' | 'com.microsoft';
@@ -23,6 +24,9 @@ export function typedArrayFor(dtype: DType, values: ArrayLike<number>): Float32A
       return Float64Array.from(values);
     case 'i32':
       return Int32Array.from(values);
+    case 'f16':
+      // The backend does not declare f16 (the dtype gate refuses such graphs before lowering).
+      throw new GraphError('constant dtype', dtype, 'f32, f64 or i32 (this backend does not compute in f16 yet)');
   }
 }
 

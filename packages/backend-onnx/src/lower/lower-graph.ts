@@ -4,8 +4,8 @@
  * output names (suffixed `:out` where one equals an input's name, as AdamW's updated parameters do —
  * ONNX values are single-assignment). Not a session: compiling the bytes is the backend's job.
  */
-import { GraphError, type Graph, type TensorType, valueTypes } from '@repurpose/core/engine';
-import { encodeModel, graphProto, modelProto, valueInfo } from '../onnx/proto.js';
+import { GraphError, type Graph, type HostTensor, type TensorType, valueTypes } from '@repurpose/core/engine';
+import { encodeModel, graphProto, modelProto, tensorProto, valueInfo } from '../onnx/proto.js';
 import { Emitter } from './emitter.js';
 import { LOWERINGS, type Lowering } from './index.js';
 
@@ -22,6 +22,8 @@ export interface LowerGraphOptions {
   /** ONNX dims per graph input id (e.g. symbolic `batch`); default the input's static shape. */
   readonly inputDims?: (id: string, type: TensorType) => readonly (number | string)[];
   readonly outputDims?: (name: string, type: TensorType) => readonly (number | string)[];
+  /** Inputs whose values are baked into the model as initializers (frozen weights, exports). */
+  readonly initializers?: ReadonlyMap<string, HostTensor>;
 }
 
 export function lowerGraph(graph: Graph, options: LowerGraphOptions = {}): LoweredModel {
@@ -65,8 +67,16 @@ export function lowerGraph(graph: Graph, options: LowerGraphOptions = {}): Lower
       n.input = n.input.map((x) => renamed.get(x) ?? x);
     }
   }
-  const inputs = graph.inputs.map((i) => valueInfo(i.id, i.type.dtype, options.inputDims ? options.inputDims(i.id, i.type) : i.type.shape));
-  const proto = graphProto({ name: options.name ?? 'repurpose', nodes: emit.nodes, inputs, outputs, initializers: emit.initializers });
+  const baked = options.initializers ?? new Map<string, HostTensor>();
+  const initializers = [...emit.initializers];
+  for (const i of graph.inputs) {
+    const t = baked.get(i.id);
+    if (!t) continue;
+    if (t.dtype !== i.type.dtype || t.shape.join() !== i.type.shape.join()) throw new GraphError(`initializers.${i.id}`, `${t.dtype}[${t.shape}]`, `${i.type.dtype}[${i.type.shape}]`);
+    initializers.push(tensorProto(i.id, t.dtype, t.shape, t.data));
+  }
+  const inputs = graph.inputs.filter((i) => !baked.has(i.id)).map((i) => valueInfo(i.id, i.type.dtype, options.inputDims ? options.inputDims(i.id, i.type) : i.type.shape));
+  const proto = graphProto({ name: options.name ?? 'repurpose', nodes: emit.nodes, inputs, outputs, initializers });
   const opCounts = new Map<string, number>();
   for (const n of emit.nodes) opCounts.set(n.opType, (opCounts.get(n.opType) ?? 0) + 1);
   return { bytes: encodeModel(modelProto(proto)), outputNames, opCounts };

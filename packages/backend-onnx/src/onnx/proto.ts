@@ -33,6 +33,7 @@ import { MS_DOMAIN, MS_OPSET, ONNX_IR_VERSION, ONNX_OPSET } from './version.js';
 export type OnnxElem = DType | 'i64' | 'bool';
 
 export const ELEM_TYPE: Readonly<Record<OnnxElem, TensorProto_DataType>> = {
+  f16: TensorProto_DataType.FLOAT16,
   f32: TensorProto_DataType.FLOAT,
   f64: TensorProto_DataType.DOUBLE,
   i32: TensorProto_DataType.INT32,

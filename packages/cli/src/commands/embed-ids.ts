@@ -7,7 +7,7 @@
  *
  * Not a tokenizer (ids in, numbers out) and not a batch embedder for corpora.
  */
-import { statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -33,6 +33,7 @@ import { num } from '../format/numbers.js';
 /** Bounds checked before any weight is read, so a huge request is refused instead of running for hours. */
 export const MAX_SEQUENCES = 4096;
 export const MAX_BATCH_TOKENS = 262_144;
+const MAX_CHECKPOINT_BYTES = 2 ** 31 - 1;
 
 export const EMBED_IDS_HELP = `repurpose embed-ids — mean-pooled embeddings of token-id sequences (debugging)
 
@@ -47,7 +48,7 @@ export const EMBED_IDS_HELP = `repurpose embed-ids — mean-pooled embeddings of
 Each sequence must fit the model's max_position_embeddings; at most ${num(MAX_SEQUENCES)} sequences and
 ${num(MAX_BATCH_TOKENS)} tokens after padding (sequences × longest) in one call.`;
 
-const FLAGS = {
+export const FLAGS = {
   model: { type: 'string' },
   ids: { type: 'string' },
   'method-checkpoint': { type: 'string' },
@@ -72,7 +73,10 @@ export async function embedIds(argv: string[], out: (text: string) => void): Pro
   checkModelDir(dir);
   const arch = readModelConfig(join(dir, 'config.json'), '--model');
   const sequences = checkAgainstModel(shaped, arch.vocabSize, arch.maxPositionEmbeddings);
-  if (v['method-checkpoint'] !== undefined) statInput('--method-checkpoint', v['method-checkpoint'], 'a checkpoint written by the repurpose trainer');
+  if (v['method-checkpoint'] !== undefined) {
+    const stats = statInput('--method-checkpoint', v['method-checkpoint'], 'a checkpoint written by the repurpose trainer');
+    if (stats.size > MAX_CHECKPOINT_BYTES) throw new CliError(`--method-checkpoint: ${JSON.stringify(v['method-checkpoint'])} is ${num(stats.size)} bytes; expected a trainer checkpoint of at most ${num(MAX_CHECKPOINT_BYTES)} bytes (2 GiB, the most one read takes)`);
+  }
   const model = await loadCheckpointDir(dir, { dtype });
 
   let method: FineTuningMethod = { kind: 'full' };
@@ -81,9 +85,16 @@ export async function embedIds(argv: string[], out: (text: string) => void): Pro
   if (v['method-checkpoint'] !== undefined) {
     const path = v['method-checkpoint'];
     const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
-      throw new CliError(`--method-checkpoint: cannot read ${typed(path)} (${error.code ?? 'read failed'})`);
+      throw new CliError(`--method-checkpoint: cannot read ${JSON.stringify(path)} (${error.code ?? 'read failed'})`);
     });
-    const checkpoint = decodeTrainerCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+    let checkpoint: ReturnType<typeof decodeTrainerCheckpoint>;
+    try {
+      checkpoint = decodeTrainerCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
+    } catch (error) {
+      // The decoder's messages say what is wrong with the bytes; say which file and flag they are.
+      if (error instanceof Error && !error.message.includes(path)) error.message = `--method-checkpoint ${JSON.stringify(path)}: ${error.message}`;
+      throw error;
+    }
     method = checkpoint.state.method;
     loraEmbedIn = checkpoint.state.loraEmbedIn;
     trained = castParameters(checkpoint.parameters, dtype);
@@ -121,15 +132,19 @@ export async function embedIds(argv: string[], out: (text: string) => void): Pro
   return 0;
 }
 
+/** The directory, and every JSON or safetensors file in it regular (a FIFO or /dev/zero would never end). */
 function checkModelDir(dir: string): void {
   const what = 'a model directory with config.json and model.safetensors';
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();
   } catch (error) {
-    throw new CliError(`--model: cannot read ${typed(dir)} (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as NodeJS.ErrnoException).code}); expected ${what}`);
+    throw new CliError(`--model: cannot read ${JSON.stringify(dir)} (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as NodeJS.ErrnoException).code}); expected ${what}`);
   }
-  if (!isDir) throw new CliError(`--model: ${typed(dir)} is not a directory; expected ${what}`);
+  if (!isDir) throw new CliError(`--model: ${JSON.stringify(dir)} is not a directory; expected ${what}`);
+  for (const name of readdirSync(dir)) {
+    if (/\.(json|safetensors)$/.test(name)) statInput('--model', join(dir, name), `${what} (${name} a regular file)`);
+  }
 }
 
 const ID_SCHEMA = z

@@ -7,7 +7,7 @@
 import { fitLaw, flattenCoefficients, measuredThroughput, parseLedger, saveLaw, type FittedLaw, type ModelArchitecture, type Observation } from '@repurpose/core';
 import { noPositionals, numberListFlag, parseFlags, rangeFlag, textFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
-import { readInputText } from '../files/input-file.js';
+import { nestingDepth, readInputText } from '../files/input-file.js';
 import { readModelConfig } from '../files/model-config.js';
 import { checkOutputs, writeOutput } from '../files/output-files.js';
 import { count, num } from '../format/numbers.js';
@@ -18,6 +18,7 @@ import { fitSvg } from '../plot/fit-svg.js';
 export const MAX_BOOTSTRAP = 10_000;
 /** A ledger line is a few hundred bytes: 256 MiB is over a million runs. */
 const MAX_LEDGER_BYTES = 256 * 2 ** 20;
+const MAX_LINE_DEPTH = 16;
 
 export const FIT_HELP = `repurpose fit RUNS.jsonl — fit the scaling law to your own runs (docs/fitting.md)
 
@@ -33,7 +34,7 @@ export const FIT_HELP = `repurpose fit RUNS.jsonl — fit the scaling law to you
   --json                print the fit as one JSON object
   --out and --plot must differ from each other and from the ledger.`;
 
-const FLAGS = {
+export const FLAGS = {
   out: { type: 'string' },
   plot: { type: 'string' },
   name: { type: 'string' },
@@ -74,6 +75,7 @@ export async function fit(argv: string[], out: (text: string) => void): Promise<
 
   const configs = configPaths.map((path) => readModelConfig(path));
   const text = readInputText('the ledger', file, 'a JSONL run ledger (docs/fitting.md)', MAX_LEDGER_BYTES);
+  checkLineDepth(file, text);
   const runs = parseLedger(configs.length > 0 ? withArchitectures(text, configs) : text, { source: file });
   const law = fitLaw(runs, {
     name: name ?? file.replace(/^.*\//, '').replace(/\.jsonl?$/, ''),
@@ -93,6 +95,14 @@ export async function fit(argv: string[], out: (text: string) => void): Promise<
   if (outFile) out(`\nlaw written to ${outFile.path} (plan with it: repurpose plan --law ${outFile.path} --budget 1e17)`);
   if (plotFile) out(`fit plot written to ${plotFile.path}`);
   return 0;
+}
+
+/** A ledger record is two levels deep; a line nested far deeper is refused before it is parsed. */
+function checkLineDepth(file: string, text: string): void {
+  text.split('\n').forEach((line, i) => {
+    const depth = nestingDepth(line);
+    if (depth > MAX_LINE_DEPTH) throw new CliError(`the ledger ${JSON.stringify(file)}: line ${i + 1} is JSON nested ${num(depth)} levels deep; expected a run record (at most ${MAX_LINE_DEPTH} levels)`);
+  });
 }
 
 /**

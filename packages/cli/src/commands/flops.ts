@@ -22,7 +22,7 @@ export const FLOPS_HELP = `repurpose flops — training FLOP of fine-tuning a mo
   --seq-len T               sequence length for detailed accounting (default 75)
   --json                    print the breakdown as one JSON object`;
 
-const FLAGS = {
+export const FLAGS = {
   model: { type: 'string' },
   'model-config': { type: 'string' },
   method: { type: 'string' },

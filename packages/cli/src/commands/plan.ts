@@ -49,7 +49,7 @@ export const PLAN_HELP = `repurpose plan — the compute-optimal recipe for a tr
   --json                    print one JSON object (the recipe, or { recipes } for several budgets)
   --plot FILE.svg           write the frontier plot: best loss per method vs budget (never over --law)`;
 
-const FLAGS = {
+export const FLAGS = {
   budget: { type: 'string' },
   'paper-budgets': { type: 'boolean' },
   'gpu-hours': { type: 'string' },
@@ -210,6 +210,15 @@ function throughputFrom(raw: string): Record<string, number> {
   return Object.fromEntries(entries);
 }
 
+/**
+ * describeMethod validates its model strictly; a recipe's model carries its parameter count beside the
+ * architecture, so only the architecture is passed.
+ */
+function describe(method: Recipe['method'], model: Recipe['model']): string {
+  const { nonEmbeddingParameters: _count, ...architecture } = model as Recipe['model'] & { nonEmbeddingParameters?: number };
+  return describeMethod(method, architecture as never);
+}
+
 const hardwareLabel = (r: Recipe) => `${r.budget.hardware.gpu} ${r.budget.hardware.dtype} @ MFU ${r.budget.hardware.mfu}`;
 
 export function recipeTable(recipes: Recipe[]): string {
@@ -219,7 +228,7 @@ export function recipeTable(recipes: Recipe[]): string {
     num(r.budget.gpuHours),
     dollars(r.budget.dollars),
     r.model.name,
-    describeMethod(r.method, r.model),
+    describe(r.method, r.model),
     compact(r.pairs),
     String(r.steps),
     compact(r.tokens),
@@ -235,14 +244,14 @@ export function recipeTable(recipes: Recipe[]): string {
   ].join('\n');
 }
 
-const assumedNote = (r: Recipe) => (r.budget.assumed.length > 0 ? ` (assumed: ${r.budget.assumed.join(', ')}; pass --gpu/--mfu/--price to set)` : '');
+const assumedNote = (r: Recipe) => (r.budget.assumed.length > 0 ? ` (assumed: ${r.budget.assumed.join(', ')}; set them with --gpu, and --mfu/--price with it)` : '');
 
 export function describeRecipe(r: Recipe): string {
   const lines = [
     `Budget        ${sci(r.budget.flop)} FLOP = ${num(r.budget.gpuHours)} GPU-hours on ${hardwareLabel(r)} = ${dollars(r.budget.dollars)}${assumedNote(r)}`,
     `Model         ${r.model.name} (N = ${compact(r.model.nonEmbeddingParameters)} non-embedding parameters)`,
-    `Method        ${describeMethod(r.method, r.model)}${r.method.kind === 'lora' ? `, alpha ${r.method.alpha}` : ''} (${compact(r.trainableParameters)} trainable)`,
-    `Data          ${compact(r.pairs)} pairs = ${compact(r.tokens)} tokens = ${r.steps} steps of ${r.batchSize} pairs`,
+    `Method        ${describe(r.method, r.model)}${r.method.kind === 'lora' ? `, alpha ${r.method.alpha}` : ''} (${compact(r.trainableParameters)} trainable)`,
+    `Data          ${compact(r.pairs)} pairs = ${compact(r.tokens)} tokens = ${num(r.steps)} steps of ${num(r.batchSize)} pairs`,
     `Training FLOP ${sci(r.flops.total, 4)} (${(100 * (r.flops.total / r.budget.flop)).toFixed(3)}% of budget; forward ${sci(r.flops.forward)}, backward ${sci(r.flops.backwardActivations + r.flops.backwardWeights)})`,
     `Pred. loss    ${fixed(r.predictedLoss)}${r.lossInterval ? ` [${fixed(r.lossInterval.low)}, ${fixed(r.lossInterval.high)}] at ${r.lossInterval.level}` : ''} (law ${r.law}${r.law === 'ziarko2024' ? ': calibrated to the paper\u2019s decisions, losses illustrative' : ''})`,
   ];
@@ -255,7 +264,7 @@ export function describeRecipe(r: Recipe): string {
     lines.push(
       table(
         ['model', 'method', 'pairs', 'pred. loss', '+ loss'],
-        r.runnersUp.map((u) => [u.model.name, describeMethod(u.method, u.model), compact(u.pairs), fixed(u.predictedLoss), `+${u.lossGap < 1e-4 ? u.lossGap.toExponential(1) : fixed(u.lossGap)}`]),
+        r.runnersUp.map((u) => [u.model.name, describe(u.method, u.model), compact(u.pairs), fixed(u.predictedLoss), `+${u.lossGap < 1e-4 ? u.lossGap.toExponential(1) : fixed(u.lossGap)}`]),
         [false, false, true, true, true],
       ),
     );

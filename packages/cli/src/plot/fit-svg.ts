@@ -5,6 +5,7 @@
  * intervals. A pure (law, runs) → SVG string function.
  */
 import { createPlanner, flattenCoefficients, parameterCounts, trainingFlops, type FittedLaw, type Observation } from '@repurpose/core';
+import { count, num, sci } from '../format/numbers.js';
 import { METHOD_COLORS } from './frontier-svg.js';
 import { type Box, esc, linearAxis, logAxis, panel, polyline, r1, svgOpen } from './svg.js';
 
@@ -17,7 +18,7 @@ const BUDGET_COLORS = ['#08519c', '#3182bd', '#6baed6', '#e6550d', '#a63603'];
 
 export function fitSvg(law: FittedLaw, runs: readonly Observation[]): string {
   const out = svgOpen(W, H);
-  out.push(`<text x="${SCATTER.left}" y="26" font-size="16" font-weight="bold">${esc(`Fit of law ${law.name} to ${law.objective.runs} runs`)}</text>`);
+  out.push(`<text x="${SCATTER.left}" y="26" font-size="16" font-weight="bold">${esc(`Law \u201c${law.name}\u201d fitted to ${count(law.objective.runs, 'run')}`)}</text>`);
   out.push(`<text x="${SCATTER.left}" y="44" fill="#555">${esc(`RMS log residual ${(100 * law.diagnostics.rmse).toFixed(2)}%` + (law.crossValidation ? `, held-out-budget CV ${(100 * law.crossValidation.rmse).toFixed(2)}%` : '') + `; Huber δ = ${law.objective.huberDelta} on log residuals`)}</text>`);
 
   const residuals = law.diagnostics.residuals;
@@ -63,7 +64,7 @@ function isoFlops(out: string[], law: FittedLaw, runs: readonly Observation[], f
     const best = curve.reduce((a, b) => (b[1] < a[1] ? b : a), curve[0]!);
     if (best) out.push(`<circle cx="${r1(p.px(best[0]))}" cy="${r1(p.py(best[1]))}" r="4" fill="${BUDGET_COLORS[i]}" stroke="black"/>`);
     const last = curve[curve.length - 1];
-    if (last) out.push(`<text x="${r1(p.px(last[0])) + 6}" y="${r1(p.py(last[1])) + 4}" font-size="10" fill="${BUDGET_COLORS[i]}">${budgets[i]!.toExponential(1).replace('e+', 'e')}</text>`);
+    if (last) out.push(`<text x="${r1(p.px(last[0])) + 6}" y="${r1(p.py(last[1])) + 4}" font-size="10" fill="${BUDGET_COLORS[i]}">${sci(budgets[i]!, 1)}</text>`);
   });
   out.push(`<text x="${ISOFLOP.left}" y="${ISOFLOP.top - 10}" font-weight="bold">isoFLOP curves (budget in FLOP; dot = best size)</text>`);
 }
@@ -80,9 +81,29 @@ function coefficientTable(out: string[], law: FittedLaw) {
     if (iv) out.push(`<text x="${x + 170}" y="${y}" font-size="11" fill="#444">${esc(`[${fmt(iv.low)}, ${fmt(iv.high)}]`)}</text>`);
   }
   for (const f of law.fixed) {
-    y += 17;
-    out.push(`<text x="${x}" y="${y}" font-size="11" fill="#555">${esc(`${f.name} fixed at ${f.value}: ${f.reason}`.slice(0, 70))}</text>`);
+    // Wrapped, never cut: the reason is what tells the reader how far the law can be trusted.
+    for (const [i, line] of wrap(`${f.name} fixed at ${num(f.value)}: ${f.reason}`, NOTE_CHARS).entries()) {
+      y += i === 0 ? 17 : 14;
+      out.push(`<text x="${x + (i === 0 ? 0 : 10)}" y="${y}" font-size="11" fill="#555">${esc(line)}</text>`);
+    }
   }
+}
+
+/** Characters of 11 px text that fit between the table's left edge and the picture's right edge. */
+const NOTE_CHARS = 62;
+
+/** Greedy word wrap; a word longer than a line gets a line of its own. */
+export function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines;
 }
 
 const fmt = (v: number) => (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4));

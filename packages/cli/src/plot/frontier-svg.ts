@@ -5,6 +5,7 @@
  * gap to the frontier, where the crossover is easy to see. A pure Frontier → SVG string function.
  */
 import type { Frontier, MethodKind } from '@repurpose/core';
+import { sci } from '../format/numbers.js';
 import { type Box, esc, linearAxis, logAxis, panel, polyline, r1, svgOpen } from './svg.js';
 
 export const METHOD_COLORS: Record<MethodKind, string> = { full: '#1f77b4', freeze: '#2ca02c', bias: '#d62728', lora: '#9467bd' };
@@ -49,12 +50,15 @@ export function frontierSvg(f: Frontier, options: PlotOptions = {}): string {
   const gapPanel = panel(out, GAP, x, linearAxis(0, ceiling), { x: 'training compute (FLOP, log scale)', y: 'loss \u2212 frontier' });
   out.push(`<clipPath id="gap-clip"><rect x="${GAP.left}" y="${GAP.top}" width="${GAP.right - GAP.left}" height="${GAP.bottom - GAP.top}"/></clipPath>`);
 
-  for (const c of f.crossovers) {
+  f.crossovers.forEach((c, i) => {
     const xc = r1(main.px(c.budget));
     for (const b of [MAIN, GAP]) out.push(`<line x1="${xc}" y1="${b.top}" x2="${xc}" y2="${b.bottom}" stroke="#444" stroke-dasharray="2,4"/>`);
-    out.push(`<text x="${xc + 5}" y="${MAIN.top + 14}" fill="#444">${esc(`${c.from} \u2192 ${c.to} at ${c.budget.toExponential(3).replace('e+', 'e')} FLOP`)}</text>`);
-  }
-  for (const k of KINDS) {
+    // Labels near the right edge go to the left of their line, so none runs into the legend.
+    const left = xc > MAIN.right - 190;
+    out.push(`<text x="${left ? xc - 5 : xc + 5}" y="${MAIN.top + 14 + 14 * i}" fill="#444"${left ? ' text-anchor="end"' : ''}>${esc(`${c.from} \u2192 ${c.to} at ${sci(c.budget)} FLOP`)}</text>`);
+  });
+  const shown = KINDS.filter((k) => loss(k).length > 0);
+  for (const k of shown) {
     out.push(polyline(loss(k), main, METHOD_COLORS[k], 2));
     out.push(polyline(gap(k), gapPanel, METHOD_COLORS[k], 2, 'clip-path="url(#gap-clip)"'));
   }
@@ -64,17 +68,19 @@ export function frontierSvg(f: Frontier, options: PlotOptions = {}): string {
     const p = f.points.reduce((a, q) => (Math.abs(Math.log(q.budget / b)) < Math.abs(Math.log(a.budget / b)) ? q : a));
     const [xp, yp] = [r1(main.px(p.budget)), r1(main.py(frontierLoss(p)))];
     out.push(`<circle cx="${xp}" cy="${yp}" r="4.5" fill="${METHOD_COLORS[p.optimal]}" stroke="black"/>`);
-    out.push(`<text x="${xp + 6}" y="${yp - 8}" font-size="10" fill="#222">${esc(p.best[p.optimal]!.model.replace('pythia-', ''))}</text>`);
+    const left = xp > MAIN.right - 40;
+    out.push(`<text x="${left ? xp - 6 : xp + 6}" y="${yp - 8}" font-size="10" fill="#222"${left ? ' text-anchor="end"' : ''}>${esc(p.best[p.optimal]!.model.replace('pythia-', ''))}</text>`);
   }
-  legend(out, Boolean(options.marked?.length));
+  legend(out, shown, Boolean(options.marked?.length));
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
 
-function legend(out: string[], withMarkers: boolean) {
+/** Only the methods that are drawn (a law fitted to full and LoRA has no freeze or bias curve). */
+function legend(out: string[], kinds: readonly MethodKind[], withMarkers: boolean) {
   const lx = MAIN.right + 16;
   let ly = MAIN.top + 8;
-  for (const k of KINDS) {
+  for (const k of kinds) {
     out.push(`<line x1="${lx}" y1="${ly}" x2="${lx + 26}" y2="${ly}" stroke="${METHOD_COLORS[k]}" stroke-width="2"/>`);
     out.push(`<text x="${lx + 32}" y="${ly + 4}">${LABELS[k]}</text>`);
     ly += 20;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ModelArchitecture } from './architecture.js';
 import { ARCHITECTURE_LIMITS, checkArchitectureConsistency } from './architecture-limits.js';
+import { parameterCounts } from './parameter-counts.js';
 import { PYTHIA, PYTHIA_NAMES } from './pythia.js';
 import { expect, integerAtLeast, validate } from '../validate.js';
 
@@ -66,7 +67,14 @@ export function resolveModel(model: unknown, field = 'model'): ModelArchitecture
   if (model === null || typeof model !== 'object' || Array.isArray(model)) {
     throw new ValidationError(field, model, `a model name (${PYTHIA_NAMES.join(', ')}) or an architecture object`);
   }
-  const a = validate(ArchitectureSchema, model, field);
+  // A recipe's model carries its derived N (`nonEmbeddingParameters`), so a recipe's model — or its JSON
+  // — can be passed back wherever an architecture is taken. The field is checked, never trusted.
+  const { nonEmbeddingParameters: claimedN, ...rest } = model as Record<string, unknown>;
+  const a = validate(ArchitectureSchema, rest, field);
   checkArchitectureConsistency(a, field, { hiddenSize: 'hiddenSize', rotaryPct: 'rotaryPct' });
+  if (claimedN !== undefined) {
+    const n = parameterCounts(a).nonEmbedding;
+    if (claimedN !== n) throw new ValidationError(`${field}.nonEmbeddingParameters`, claimedN, `${n}, the non-embedding parameter count of this architecture (or no such key)`);
+  }
   return a;
 }

@@ -8,13 +8,13 @@ import { parameterFeeds } from '../model/parameter-map.js';
 import { LOSS_OUTPUT, buildTrainingGraph } from '../model/training-graph.js';
 import { referenceBackend } from '../reference/index.js';
 import { padBatch } from '../train/batch.js';
-import { syntheticPairs } from '../train/pairs.js';
+import { type TokenPair, syntheticPairs } from '../train/pairs.js';
 import { randomGptNeoXParameters } from '../train/random-parameters.js';
 import { createGradCache } from './grad-cache.js';
 
 const arch = architectureFromConfig({ num_hidden_layers: 2, hidden_size: 16, num_attention_heads: 2, intermediate_size: 32, vocab_size: 48, max_position_embeddings: 16 }, 'tiny-gc');
 const batch = { B: 6, Tq: 5, Tp: 7 };
-const pairs = syntheticPairs({ vocabSize: 48, seed: 4, queryLength: [2, 5], positiveLength: [3, 7] }).read(0, batch.B) as ReturnType<ReturnType<typeof syntheticPairs>['read']> & unknown[];
+const pairs = syntheticPairs({ vocabSize: 48, seed: 4, queryLength: [2, 5], positiveLength: [3, 7] }).read(0, batch.B) as readonly TokenPair[]; // synchronous for this source
 const parameters = randomGptNeoXParameters(arch, { seed: 9, dtype: 'f64' });
 
 /** Relative error max|a − b| / max|b| over one tensor. */

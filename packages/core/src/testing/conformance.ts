@@ -15,6 +15,7 @@
  */
 import type { Backend } from '../engine/backend.js';
 import { GraphBuilder, type Tensor } from '../engine/builder.js';
+import type { FloatDType } from '../engine/dtype.js';
 import { grad, gradOutputName } from '../engine/grad.js';
 import { gradCheckOn } from '../engine/grad-check.js';
 import { type Graph, outputUpdates } from '../engine/graph.js';
@@ -34,7 +35,7 @@ import { arrayPairSource, syntheticPairs } from '../train/pairs.js';
 import { type TrainerEvent, type TrainerOptions, train } from '../train/trainer.js';
 import { type FixtureSource, type GoldenFixtures, type GoldenMethod, loadGoldenFixtures } from './fixtures.js';
 import { opLiteralCases } from './op-cases.js';
-import { TOLERANCES, type TestDType as FloatDType, scaledError } from './tolerance.js';
+import { type SuiteDType, TOLERANCES, scaledError } from './tolerance.js';
 import { trackResidentTensors } from './tracking-backend.js';
 
 export interface ConformanceCase {
@@ -45,8 +46,8 @@ export interface ConformanceCase {
 export interface ConformanceOptions {
   /** Where the golden fixtures come from (`nodeFixtureSource()` in Node). */
   readonly fixtures: FixtureSource;
-  /** Float dtype to test in. Default f64 when the backend declares it, else f32. */
-  readonly dtype?: FloatDType;
+  /** Float dtype to test in (the master dtype of parameters; f16 compute is a graph option). Default f64 when the backend declares it, else f32. */
+  readonly dtype?: SuiteDType;
 }
 
 /** A check failed: the message says what, by how much, and the bound. */
@@ -65,10 +66,10 @@ const GOLDEN_SHAPE = { B: 4, Tq: 6, Tp: 9 };
 export function conformanceCases(makeBackend: () => Backend | Promise<Backend>, options: ConformanceOptions): ConformanceCase[] {
   let fixtures: Promise<GoldenFixtures> | undefined;
   const golden = () => (fixtures ??= loadGoldenFixtures(options.fixtures));
-  const withBackend = async <T>(fn: (backend: Backend, dtype: FloatDType) => Promise<T>): Promise<T> => {
+  const withBackend = async <T>(fn: (backend: Backend, dtype: SuiteDType) => Promise<T>): Promise<T> => {
     const backend = await makeBackend();
     try {
-      const dtype = options.dtype ?? (backend.support.dtypes.includes('f64') ? 'f64' : 'f32');
+      const dtype: SuiteDType = options.dtype ?? (backend.support.dtypes.includes('f64') ? 'f64' : 'f32');
       return await fn(backend, dtype);
     } finally {
       backend.dispose();

@@ -4,8 +4,10 @@
  * reference backend meets against PyTorch with margin; f32 bounds allow f32 rounding through a
  * two-block transformer and three optimiser steps. Not a statistical test.
  */
-/** The dtypes the suite tests in (f16 compute is checked through f32 master weights, not as a parameter dtype). */
-export type TestDType = 'f32' | 'f64';
+import type { FloatDType } from '../engine/dtype.js';
+
+/** The dtypes the suite runs in: the trainer's master dtypes (f16 compute is a graph option over f32 masters). */
+export type SuiteDType = Exclude<FloatDType, 'f16'>;
 
 export interface Tolerance {
   /** Literal op cases: |got − want| ≤ this · max(1, |want|). */
@@ -20,7 +22,7 @@ export interface Tolerance {
   readonly steps: number;
 }
 
-export const TOLERANCES: Readonly<Record<TestDType, Tolerance>> = Object.freeze({
+export const TOLERANCES: Readonly<Record<SuiteDType, Tolerance>> = Object.freeze({
   f64: { literal: 2e-15, gradCheck: 1e-6, forward: 1e-5, gradients: 1e-4, steps: 1e-5 },
   f32: { literal: 2e-6, gradCheck: 3e-2, forward: 1e-3, gradients: 1e-2, steps: 1e-2 },
 });

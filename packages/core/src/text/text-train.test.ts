@@ -35,7 +35,7 @@ describe('text pairs → train()', () => {
         padId: tokenizer.padId,
         dtype: 'f32',
       },
-      (e) => void (e.kind === 'step' && losses.push(e.loss!)),
+      (e) => void (e.kind === 'step' && e.loss !== undefined && losses.push(e.loss)),
     );
     expect(data.maxShape).toEqual({ Tq: 16, Tp: 16 });
     expect(result.reason).toBe('steps');
