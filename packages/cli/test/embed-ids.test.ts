@@ -78,7 +78,7 @@ describe('repurpose embed-ids', () => {
     const state: TrainerState = {
       step: 1, epoch: 0, dataPosition: 4, pairs: 4, tokens: 40, flopUsed: 1, accounting: 'paper', steps: 10, peakLearningRate: 1e-3, warmupFraction: 0.1,
       optimizer: { weightDecay: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, method: { kind: 'bias' }, loraEmbedIn: true,
-      batch: { B: 4, Tq: 6, Tp: 9 }, dtype: 'f64', seed: 0, pooling: 'mean', inverseTemperature: 40, padId: 0, partialBatch: 'run', trainable,
+      batch: { B: 4, Tq: 6, Tp: 9 }, dtype: 'f64', computeDtype: 'f64', lossScale: null, seed: 0, pooling: 'mean', inverseTemperature: 40, padId: 0, partialBatch: 'run', trainable,
     };
     const path = join(dir, 'bias.safetensors');
     writeFileSync(path, encodeTrainerCheckpoint({ state, parameters, moments }));

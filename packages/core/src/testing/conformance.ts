@@ -192,7 +192,7 @@ export function conformanceCases(makeBackend: () => Backend | Promise<Backend>, 
     }),
   );
 
-  const tinyRun = async (backend: Backend, dtype: FloatDType, overrides: Partial<TrainerOptions> = {}) => {
+  const tinyRun = async (backend: Backend, dtype: SuiteDType, overrides: Partial<TrainerOptions> = {}) => {
     const g = await golden();
     const model = g.model(dtype);
     return train({

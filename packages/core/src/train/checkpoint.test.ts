@@ -25,6 +25,8 @@ const STATE: TrainerState = {
   loraEmbedIn: true,
   batch: { B: 8, Tq: 6, Tp: 8 },
   dtype: 'f64',
+  computeDtype: 'f64',
+  lossScale: null,
   seed: 0,
   pooling: 'mean',
   inverseTemperature: 40,

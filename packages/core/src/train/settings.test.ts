@@ -43,6 +43,18 @@ describe('trainer settings: one schema', () => {
     expect(resumed.state.step).toBe(4);
   });
 
+  it('computeDtype and lossScale are settings: f16 compute trains with f32 master weights, and resume must repeat them', async () => {
+    const f16 = base({ dtype: 'f32', parameters: tinyParameters('f32'), computeDtype: 'f16', steps: 2 });
+    const first = await train({ ...f16, maxSteps: 1 });
+    expect(first.state).toMatchObject({ dtype: 'f32', computeDtype: 'f16', lossScale: 1024 });
+    expect([...first.checkpoint.parameters.values()].every((t) => t.dtype === 'f32')).toBe(true);
+    expect(Number.isFinite(first.lastLoss)).toBe(true);
+    await expect(train({ ...f16, computeDtype: 'f32', resume: first.checkpoint })).rejects.toThrow(/options\.computeDtype: expected "f16" as in the checkpoint/);
+    await expect(train({ ...f16, lossScale: 256, resume: first.checkpoint })).rejects.toThrow(/options\.lossScale: expected 1024 as in the checkpoint/);
+    expect((await train({ ...f16, resume: first.checkpoint })).state.step).toBe(2);
+    expect((await train(base({ maxSteps: 0 }))).state).toMatchObject({ computeDtype: 'f64', lossScale: null });
+  });
+
   it('validates every option at the boundary with a ValidationError naming it', async () => {
     const refuse = async (overrides: Record<string, unknown>, field: RegExp) => {
       const error = await train({ ...base(), ...overrides } as TrainerOptions).catch((e: unknown) => e);

@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { HeadOptionsSchema } from '../model/head-options.js';
 import { DEFAULT_INVERSE_TEMPERATURE } from '../model/info-nce.js';
+import { DEFAULT_LOSS_SCALE } from '../model/training-graph.js';
 import { FineTuningMethodSchema } from '../methods/method.js';
 import { expect, integerAtLeast, positiveNumber } from '../validate.js';
 import { AdamWOptionsSchema, DEFAULT_ADAMW } from './adamw.js';
@@ -33,6 +34,10 @@ export const TrainerSettingsSchema = z
     loraEmbedIn: z.boolean(expect('a boolean')),
     batch: z.object({ B: integerAtLeast(1, '(pairs per batch)'), Tq: integerAtLeast(1, '(query tokens)'), Tp: integerAtLeast(1, '(positive tokens)') }).strict(),
     dtype: z.enum(['f32', 'f64'], expect('"f32" or "f64"')),
+    /** What the forward and backward compute in: `dtype`, or f16 with f32 master weights and moments. */
+    computeDtype: z.enum(['f16', 'f32', 'f64'], expect('"f16", "f32" or "f64"')),
+    /** The static loss scale of f16 compute; null otherwise. */
+    lossScale: positiveNumber('(loss scale)').nullable(),
     accounting: z.enum(['paper', 'detailed'], expect('"paper" or "detailed"')),
     pooling: head.pooling.unwrap(),
     inverseTemperature: head.inverseTemperature.unwrap(),
@@ -73,6 +78,8 @@ export const TrainerSettingsInputSchema = TrainerSettingsSchema.extend({ optimiz
   padId: true,
   seed: true,
   partialBatch: true,
+  computeDtype: true,
+  lossScale: true,
 });
 
 export const TRAINER_SETTING_NAMES = Object.keys(TrainerSettingsSchema.shape) as TrainerSettingName[];
@@ -80,7 +87,11 @@ export const TRAINER_SETTING_NAMES = Object.keys(TrainerSettingsSchema.shape) as
 /** Fills defaults into parsed options (and the AdamW defaults into a partial optimizer). */
 export function resolveTrainerSettings(parsed: z.output<typeof TrainerSettingsInputSchema>): TrainerSettings {
   const defined = Object.fromEntries(Object.entries(parsed).filter(([, v]) => v !== undefined));
-  return { ...TRAINER_SETTING_DEFAULTS, ...defined, optimizer: { ...DEFAULT_ADAMW, ...(parsed.optimizer ?? {}) } } as TrainerSettings;
+  const dtype = parsed.dtype ?? TRAINER_SETTING_DEFAULTS.dtype;
+  // Defaults that depend on another setting: compute in the parameter dtype; scale the loss only in f16.
+  const computeDtype = parsed.computeDtype ?? dtype;
+  const lossScale = parsed.lossScale ?? (computeDtype === 'f16' ? DEFAULT_LOSS_SCALE : null);
+  return { ...TRAINER_SETTING_DEFAULTS, ...defined, computeDtype, lossScale, optimizer: { ...DEFAULT_ADAMW, ...(parsed.optimizer ?? {}) } } as TrainerSettings;
 }
 
 /**

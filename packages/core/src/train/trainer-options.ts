@@ -44,8 +44,12 @@ export interface TrainerOptions {
   readonly flopBudget?: number;
   /** Accounting of the FLOP meter. Default `paper`. */
   readonly accounting?: FlopAccounting;
-  /** Float dtype of parameters, activations and optimiser state. Default f32. */
-  readonly dtype?: FloatDType;
+  /** Float dtype of parameters and optimiser state (and of activations unless `computeDtype`). Default f32. */
+  readonly dtype?: 'f32' | 'f64';
+  /** Compute dtype of forward and backward: `dtype` (default), or 'f16' with f32 master weights and moments. */
+  readonly computeDtype?: FloatDType;
+  /** Static loss scale for f16 compute (default 1024); only with `computeDtype: 'f16'`. */
+  readonly lossScale?: number;
   /** Default 0 (Pythia's EOS, which the paper pads with). */
   readonly padId?: number;
   /** Seeds the LoRA initialisation. Default 0. */

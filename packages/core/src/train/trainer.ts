@@ -120,7 +120,14 @@ export async function* trainEvents(options: TrainerOptions): AsyncGenerator<Trai
   if (o.resident === true && !backend.support.resident) {
     throw new ValidationError('options.resident', true, `false or unset: backend ${backend.name} keeps nothing resident`);
   }
-  const graphOptions = { dtype, loraEmbedIn: s.loraEmbedIn, pooling: s.pooling, inverseTemperature: s.inverseTemperature };
+  const graphOptions = {
+    dtype,
+    computeDtype: s.computeDtype,
+    ...(s.lossScale === null ? {} : { lossScale: s.lossScale }),
+    loraEmbedIn: s.loraEmbedIn,
+    pooling: s.pooling,
+    inverseTemperature: s.inverseTemperature,
+  };
 
   // The plan (names) comes from the full-shape graph; every shape shares it.
   const full = buildTrainingGraph(arch, method, s.batch, graphOptions);
