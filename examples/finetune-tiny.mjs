@@ -6,8 +6,8 @@
  * reference backend. Prints the loss as it trains and the held-out loss before and after.
  * Run `npm run build` once, then `node examples/finetune-tiny.mjs`.
  */
+import { architectureFromConfig } from '../packages/core/dist/index.js';
 import {
-  architectureFromConfig,
   buildLossGraph,
   padBatch,
   parameterFeeds,
@@ -15,7 +15,7 @@ import {
   syntheticPairs,
   train,
   hostTensor,
-} from '../packages/core/dist/index.js';
+} from '../packages/core/dist/engine.js';
 import { referenceBackend } from '../packages/core/dist/reference.js';
 
 const arch = architectureFromConfig(

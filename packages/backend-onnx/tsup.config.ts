@@ -1,12 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  // The worker script is its own entry: createOnnxWorkerBackend starts dist/onnx-worker.js.
+  entry: { index: 'src/index.ts', 'onnx-worker': 'src/worker/worker-main.ts' },
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: { index: 'src/index.ts' } },
   clean: true,
   sourcemap: true,
+  shims: true,
   target: 'node20',
   // Test files live beside the code; they are never part of the published package.
-  external: ['@repurpose/core'],
+  external: ['@repurpose/core', 'onnxruntime-node', 'onnxruntime-web'],
 });

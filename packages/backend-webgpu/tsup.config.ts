@@ -8,5 +8,5 @@ export default defineConfig({
   sourcemap: true,
   target: 'node20',
   // Test files live beside the code; they are never part of the published package.
-  external: ['@repurpose/core'],
+  external: ['@repurpose/core', 'webgpu'],
 });

@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', engine: 'src/engine-api.ts', node: 'src/node.ts', reference: 'src/reference/index.ts' },
+  entry: { index: 'src/index.ts', engine: 'src/engine-api.ts', node: 'src/node.ts', reference: 'src/reference/index.ts', conformance: 'src/testing/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

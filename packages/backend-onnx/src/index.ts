@@ -1,5 +1,19 @@
 /**
- * @repurpose/backend-onnx — skeleton. The backend issue builds the real thing; until then this package
- * exports only its name so the workspace builds end to end. It deliberately claims no capability.
+ * @repurpose/backend-onnx — the engine on ONNX Runtime. `createOnnxBackend({ ort })` with the ORT
+ * module injected (onnxruntime-node in Node, onnxruntime-web in browsers); every graph is lowered to one
+ * standard ONNX model (IR 10, opset 21). No side effects on import; ORT is a peer dependency.
  */
-export const BACKEND_NAME = 'onnx' as const;
+export { createOnnxBackend, ONNX_SUPPORT } from './backend.js';
+export type { OnnxBackend } from './backend.js';
+export type { OnnxBackendOptions } from './options.js';
+export type { OnnxExecutable } from './executable.js';
+export type { OrtModule, OrtSession, OrtTensor } from './ort-module.js';
+export { BACKEND_NAME } from './resident.js';
+export { lowerGraph } from './lower/lower-graph.js';
+export type { LoweredModel, LowerGraphOptions } from './lower/lower-graph.js';
+export { LOWERINGS } from './lower/index.js';
+export { ONNX_IR_VERSION, ONNX_OPSET } from './onnx/version.js';
+export { createOnnxWorkerBackend } from './worker/worker-backend.js';
+export type { OnnxWorkerBackend, OnnxWorkerBackendOptions, WorkerExecutable } from './worker/worker-backend.js';
+export { createEmbedder } from './embed.js';
+export type { Embedder, EmbedderOptions } from './embed.js';

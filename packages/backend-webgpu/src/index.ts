@@ -1,5 +1,17 @@
 /**
- * @repurpose/backend-webgpu — skeleton. The backend issue builds the real thing; until then this package
- * exports only its name so the workspace builds end to end. It deliberately claims no capability.
+ * @repurpose/backend-webgpu — the engine's Backend on WebGPU: a WGSL kernel per op (kernels/), program
+ * descriptors whose cache key holds only build-time facts (wgsl/program.ts), a buffer plan from
+ * liveness and one command encoder per run (executable/). In Node it finds an adapter through Dawn
+ * (the optional `webgpu` package); in a browser, pass `navigator.gpu`'s device.
+ * Not yet: resident tensors, fused attention, f16 (see docs/webgpu.md).
  */
 export const BACKEND_NAME = 'webgpu' as const;
+export { createWebGpuBackend } from './backend.js';
+export type { WebGpuBackend, WebGpuBackendOptions, WebGpuBackendStats } from './backend.js';
+export { requestNodeGpu } from './device/node-gpu.js';
+export type { NodeAdapterKind, NodeGpu } from './device/node-gpu.js';
+export { BackendError } from './device/errors.js';
+export { KERNELS, FUSED_COMPOSITES } from './kernels/index.js';
+export type { KernelTable } from './kernels/index.js';
+export type { WebGpuKernel } from './kernels/kernel.js';
+export type { Program, Pass, KernelPlan, Binding, WgslDType } from './wgsl/program.js';

@@ -1,14 +1,15 @@
 /**
  * The `repurpose` command. Subcommands print a table for people or one JSON object with --json.
- * Every error is one readable line on stderr and a non-zero exit: 2 for usage, 1 for invalid values.
+ * Every error is one readable line on stderr and a non-zero exit: 2 for usage, 1 for invalid values;
+ * a library error about a field the user set through a flag names the flag too. Exit 70 means a bug.
  */
-import { RepurposeError } from '@repurpose/core';
+import { RepurposeError, ValidationError } from '@repurpose/core';
 import { CliError } from './cli-error.js';
 import { EMBED_IDS_HELP, embedIds } from './commands/embed-ids.js';
-import { FIT_HELP, fit } from './commands/fit.js';
-import { FLOPS_HELP, flops } from './commands/flops.js';
+import { FIT_FIELD_FLAGS, FIT_HELP, fit } from './commands/fit.js';
+import { FLOPS_FIELD_FLAGS, FLOPS_HELP, flops } from './commands/flops.js';
 import { gpus, models } from './commands/models.js';
-import { PLAN_HELP, plan } from './commands/plan.js';
+import { PLAN_FIELD_FLAGS, PLAN_HELP, plan } from './commands/plan.js';
 
 const VERSION = '0.1.0';
 
@@ -26,14 +27,31 @@ usage: repurpose <command> [flags]
 'repurpose <command> --help' shows a command's flags.`;
 
 type Command = (argv: string[], out: (text: string) => void) => number | Promise<number>;
-const COMMANDS: Record<string, [Command, string]> = {
-  plan: [plan, PLAN_HELP],
-  fit: [fit, FIT_HELP],
-  'embed-ids': [embedIds, EMBED_IDS_HELP],
-  flops: [flops, FLOPS_HELP],
-  models: [models, 'repurpose models [--json] — the eight Pythia models'],
-  gpus: [gpus, 'repurpose gpus [--json] — peak dense FLOP/s per dtype'],
+/** Each command, its help, and which flag sets which library field (longest prefix wins). */
+const COMMANDS: Record<string, [Command, string, Record<string, string>]> = {
+  plan: [plan, PLAN_HELP, PLAN_FIELD_FLAGS],
+  fit: [fit, FIT_HELP, FIT_FIELD_FLAGS],
+  'embed-ids': [embedIds, EMBED_IDS_HELP, {}],
+  flops: [flops, FLOPS_HELP, FLOPS_FIELD_FLAGS],
+  models: [models, 'repurpose models [--json] — the eight Pythia models', {}],
+  gpus: [gpus, 'repurpose gpus [--json] — peak dense FLOP/s per dtype', {}],
 };
+
+/** The flag behind a library field: `options.hardware.mfu` → `--mfu`. */
+function flagFor(field: string, table: Record<string, string>): string | undefined {
+  let best: string | undefined;
+  for (const prefix of Object.keys(table)) {
+    if ((field === prefix || field.startsWith(`${prefix}.`)) && (best === undefined || prefix.length > best.length)) best = prefix;
+  }
+  return best === undefined ? undefined : table[best];
+}
+
+/** Library messages may list problems over several lines (a ledger's); the CLI prints one line. */
+export function oneLine(message: string, max = 800): string {
+  const [first = '', ...rest] = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const line = rest.length > 0 ? `${first} — ${rest.join('; ')}` : first;
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
 
 export interface Io {
   out(text: string): void;
@@ -65,14 +83,29 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return await command[0](rest, io.out);
   } catch (error) {
     if (error instanceof CliError) {
-      io.err(`repurpose ${name}: ${error.message}`);
+      io.err(`repurpose ${name}: ${oneLine(error.message)}`);
       return 2;
     }
     if (error instanceof RepurposeError) {
-      io.err(`repurpose ${name}: ${error.message}`);
+      const flag = error instanceof ValidationError ? flagFor(error.field, command[2]) : undefined;
+      io.err(`repurpose ${name}: ${flag ? `${flag}: ` : ''}${oneLine(error.message)}`);
       return 1;
     }
-    io.err(`repurpose ${name}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`repurpose ${name}: unexpected error (a bug; please report it): ${oneLine(error instanceof Error ? error.message : String(error))}`);
     return 70;
   }
+}
+
+/**
+ * The process entry (bin/repurpose.js): a reader that goes away (`repurpose plan --json | head -1`)
+ * ends the command quietly instead of crashing with EPIPE.
+ */
+export async function run(argv: string[]): Promise<void> {
+  const quietOnClosedPipe = (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  };
+  process.stdout.on('error', quietOnClosedPipe);
+  process.stderr.on('error', quietOnClosedPipe);
+  process.exitCode = await main(argv);
 }

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { arrayPairSource, encodeTrainerCheckpoint, hostTensor, loadCheckpoint, mergeLora, methodPlan, readSafetensors, train, writeSafetensors, type TrainerState } from '@repurpose/core';
+import { arrayPairSource, encodeTrainerCheckpoint, hostTensor, loadCheckpoint, mergeLora, methodPlan, readSafetensors, train, writeSafetensors, type TrainerState } from '@repurpose/core/engine';
 import { writeTrainerCheckpointFile } from '@repurpose/core/node';
 import { referenceBackend } from '@repurpose/core/reference';
 import { embedIds } from '../src/commands/embed-ids.js';
@@ -76,9 +76,9 @@ describe('repurpose embed-ids', () => {
     }));
     const moments = new Map([...parameters].flatMap(([n, t]) => [[`adamw.m.${n}`, hostTensor('f64', t.shape)], [`adamw.v.${n}`, hostTensor('f64', t.shape)]] as const));
     const state: TrainerState = {
-      step: 1, dataPosition: 4, tokens: 40, flopUsed: 1, accounting: 'paper', totalSteps: 10, peakLearningRate: 1e-3, warmupFraction: 0.1,
+      step: 1, epoch: 0, dataPosition: 4, pairs: 4, tokens: 40, flopUsed: 1, accounting: 'paper', steps: 10, peakLearningRate: 1e-3, warmupFraction: 0.1,
       optimizer: { weightDecay: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 }, method: { kind: 'bias' }, loraEmbedIn: true,
-      batch: { B: 4, Tq: 6, Tp: 9 }, dtype: 'f64', seed: 0, trainable,
+      batch: { B: 4, Tq: 6, Tp: 9 }, dtype: 'f64', seed: 0, pooling: 'mean', inverseTemperature: 40, padId: 0, partialBatch: 'run', trainable,
     };
     const path = join(dir, 'bias.safetensors');
     writeFileSync(path, encodeTrainerCheckpoint({ state, parameters, moments }));
@@ -90,7 +90,7 @@ describe('repurpose embed-ids', () => {
 
     const wrong = join(dir, 'not-a-checkpoint.safetensors');
     writeFileSync(wrong, readFileSync(join(GOLDEN, 'grads-bias.safetensors')));
-    await expect(embedIds(['--model', GOLDEN, '--ids', '[[1]]', '--method-checkpoint', wrong], () => {})).rejects.toThrow(/repurpose\.trainer-checkpoint\.v1/);
+    await expect(embedIds(['--model', GOLDEN, '--ids', '[[1]]', '--method-checkpoint', wrong], () => {})).rejects.toThrow(/repurpose\.trainer-checkpoint\.v2/);
   });
 
   it('--method-checkpoint with a LoRA run of the trainer equals the merged model', async () => {
@@ -132,7 +132,7 @@ describe('repurpose embed-ids', () => {
     await expect(fails('--model', GOLDEN, '--ids', '[[1,128]]')).rejects.toThrow(/invalid ids\.0\.1: expected a token id in 0\.\.127, got 128/);
     await expect(fails('--model', GOLDEN, '--ids', '[[1],[]]')).rejects.toThrow(/invalid ids\.1: expected a non-empty sequence/);
     await expect(fails('--model', GOLDEN, '--ids', '[]')).rejects.toThrow(/at least one sequence/);
-    await expect(fails('--model', GOLDEN, '--ids', '[[1]]', '--backend', 'webgpu')).rejects.toThrow(/--backend: expected one of reference/);
-    await expect(fails('--model', join(dir, 'nowhere'), '--ids', '[[1]]')).rejects.toThrow(/config\.json/);
+    await expect(fails('--model', GOLDEN, '--ids', '[[1]]', '--backend', 'webgpu')).rejects.toThrow(/--backend: expected reference, got "webgpu"/);
+    await expect(fails('--model', join(dir, 'nowhere'), '--ids', '[[1]]')).rejects.toThrow(/--model: cannot read .*nowhere.*no such directory/);
   });
 });

@@ -8,3 +8,4 @@ export * from './io/index.js';
 export * from './engine/index.js';
 export * from './model/index.js';
 export * from './train/index.js';
+export * from './text/index.js';

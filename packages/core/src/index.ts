@@ -1,6 +1,9 @@
 /**
  * @repurpose/core — plan compute-optimal embedding fine-tunes (Ziarko et al., NeurIPS 2024).
- * This entry has no side effects and imports no backend.
+ * This entry has no side effects and imports no backend. It is the planning API only: catalog, methods,
+ * FLOPs, budgets, laws, recipes, fitting and the error classes. The training engine (graphs, backends,
+ * the trainer, safetensors, checkpoints) is the subpath `@repurpose/core/engine`, so the root stays a
+ * small surface that can be kept stable.
  */
 export { RepurposeError, ValidationError } from './errors.js';
 
@@ -50,8 +53,4 @@ export { type PlanOptions, createPlanner, type Planner } from './recipe/planner.
 export { optimalRecipe, type Recipe, type RecipeCandidate, type RunnerUp } from './recipe/optimal-recipe.js';
 export { frontier, bisectCrossover, type Frontier, type FrontierPoint, type Crossover, type MethodBest } from './recipe/frontier.js';
 
-export * from './io/index.js';
-export * from './engine/index.js';
 export * from './fit/index.js';
-export * from './model/index.js';
-export * from './train/index.js';

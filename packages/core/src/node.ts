@@ -2,10 +2,11 @@
  * @repurpose/core/node — conveniences that need Node's file system. The main entry stays free of
  * Node imports so it also runs in browsers.
  */
-export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './io/safetensors-file.js';
+export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile, writeFileAtomic } from './io/safetensors-file.js';
 export { readLedgerFile } from './fit/ledger-file.js';
 export { loadCheckpointDir } from './model/checkpoint-file.js';
 export { readTrainerCheckpointFile, writeTrainerCheckpointFile } from './train/checkpoint-file.js';
 export { writeFileAtomic, sweepStaleTemporaries } from './io/write-file-atomic.js';
 export { readRegularFile, readRegularTextFile } from './io/read-regular-file.js';
 export { readLawFile, writeLawFile } from './fit/law-file.js';
+export { loadTokenizerDir, readPairFilePath } from './text/files.js';

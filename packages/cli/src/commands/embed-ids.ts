@@ -7,24 +7,32 @@
  *
  * Not a tokenizer (ids in, numbers out) and not a batch embedder for corpora.
  */
+import { statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { ValidationError, type FineTuningMethod } from '@repurpose/core';
 import {
   EMBEDDING_INPUTS,
   EMBEDDING_OUTPUTS,
-  ValidationError,
   buildEmbeddingGraph,
   castParameters,
   decodeTrainerCheckpoint,
   hostTensor,
   parameterFeeds,
-  type FineTuningMethod,
   type HostTensor,
-} from '@repurpose/core';
+} from '@repurpose/core/engine';
 import { loadCheckpointDir } from '@repurpose/core/node';
 import { referenceBackend } from '@repurpose/core/reference';
-import { parseFlags, requireFlag } from '../args.js';
+import { choiceFlag, noPositionals, parseFlags, requireFlag, textFlag, typed } from '../args.js';
 import { CliError } from '../cli-error.js';
+import { nestingDepth, statInput } from '../files/input-file.js';
+import { readModelConfig } from '../files/model-config.js';
+import { num } from '../format/numbers.js';
+
+/** Bounds checked before any weight is read, so a huge request is refused instead of running for hours. */
+export const MAX_SEQUENCES = 4096;
+export const MAX_BATCH_TOKENS = 262_144;
 
 export const EMBED_IDS_HELP = `repurpose embed-ids — mean-pooled embeddings of token-id sequences (debugging)
 
@@ -34,7 +42,10 @@ export const EMBED_IDS_HELP = `repurpose embed-ids — mean-pooled embeddings of
                             (and LoRA adapters) replace the base model's
   --backend reference       the backend to run on (default and, in this command, only: reference)
   --dtype f32|f64           compute precision (default f32)
-  --json                    print {"embeddings": [[...], ...]} (one row per sequence, not normalised)`;
+  --json                    print {"embeddings": [[...], ...]} (one row per sequence, not normalised)
+
+Each sequence must fit the model's max_position_embeddings; at most ${num(MAX_SEQUENCES)} sequences and
+${num(MAX_BATCH_TOKENS)} tokens after padding (sequences × longest) in one call.`;
 
 const FLAGS = {
   model: { type: 'string' },
@@ -48,28 +59,29 @@ const FLAGS = {
 const BACKENDS = ['reference'] as const;
 
 export async function embedIds(argv: string[], out: (text: string) => void): Promise<number> {
-  const { values: v, positionals } = parseFlags(argv, FLAGS);
-  if (positionals.length > 0) throw new CliError(`embed-ids takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
-  const dir = requireFlag('model', v.model, 'a model directory with config.json and model.safetensors');
+  const { values: v, positionals } = parseFlags(argv, FLAGS, 'embed-ids');
+  noPositionals('embed-ids', positionals);
+  const dir = requireFlag('model', textFlag('model', v.model, 'a model directory with config.json and model.safetensors'), 'a model directory with config.json and model.safetensors');
   const idsText = requireFlag('ids', v.ids, "token-id sequences as JSON, e.g. '[[12,7,9],[3,4]]'");
-  const backendName = v.backend ?? 'reference';
-  if (!(BACKENDS as readonly string[]).includes(backendName)) {
-    throw new CliError(`--backend: expected one of ${BACKENDS.join(', ')}, got ${JSON.stringify(backendName)} (other backends are separate packages)`);
-  }
-  const dtype = v.dtype ?? 'f32';
-  if (dtype !== 'f32' && dtype !== 'f64') throw new CliError(`--dtype: expected f32 or f64, got ${JSON.stringify(dtype)}`);
+  choiceFlag('backend', v.backend, BACKENDS);
+  const dtype = choiceFlag('dtype', v.dtype, ['f32', 'f64'] as const) ?? 'f32';
 
+  // Everything that can be checked without the weights is checked first: the ids' shape and size,
+  // then the model's config (vocabulary, positions), and only then are the weights read.
+  const shaped = parseIds(idsText);
+  checkModelDir(dir);
+  const arch = readModelConfig(join(dir, 'config.json'), '--model');
+  const sequences = checkAgainstModel(shaped, arch.vocabSize, arch.maxPositionEmbeddings);
+  if (v['method-checkpoint'] !== undefined) statInput('--method-checkpoint', v['method-checkpoint'], 'a checkpoint written by the repurpose trainer');
   const model = await loadCheckpointDir(dir, { dtype });
-  const vocab = model.architecture.vocabSize;
-  const sequences = parseIds(idsText, vocab);
 
   let method: FineTuningMethod = { kind: 'full' };
   let loraEmbedIn: boolean | undefined;
   let trained = new Map<string, HostTensor>();
   if (v['method-checkpoint'] !== undefined) {
     const path = v['method-checkpoint'];
-    const bytes = await readFile(path).catch(() => {
-      throw new CliError(`--method-checkpoint: cannot read ${JSON.stringify(path)}`);
+    const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+      throw new CliError(`--method-checkpoint: cannot read ${typed(path)} (${error.code ?? 'read failed'})`);
     });
     const checkpoint = decodeTrainerCheckpoint(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path);
     method = checkpoint.state.method;
@@ -109,28 +121,62 @@ export async function embedIds(argv: string[], out: (text: string) => void): Pro
   return 0;
 }
 
-function parseIds(text: string, vocab: number): number[][] {
+function checkModelDir(dir: string): void {
+  const what = 'a model directory with config.json and model.safetensors';
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (error) {
+    throw new CliError(`--model: cannot read ${typed(dir)} (${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such directory' : (error as NodeJS.ErrnoException).code}); expected ${what}`);
+  }
+  if (!isDir) throw new CliError(`--model: ${typed(dir)} is not a directory; expected ${what}`);
+}
+
+const ID_SCHEMA = z
+  .array(
+    z.array(z.number({ error: 'a token id (a whole number ≥ 0)' }).int({ error: 'a token id (a whole number ≥ 0)' }).min(0, { error: 'a token id (a whole number ≥ 0)' }), { error: 'an array of token ids' })
+      .min(1, { error: 'a non-empty sequence (mean pooling needs ≥ 1 token)' }),
+    { error: 'an array of sequences' },
+  )
+  .min(1, { error: 'at least one sequence' });
+
+/** The ids' JSON and shape, before the model is known: two levels deep, whole numbers, bounded. */
+function parseIds(text: string): number[][] {
+  const depth = nestingDepth(text);
+  if (depth > 2) throw new CliError(`--ids: expected JSON arrays two levels deep such as '[[12,7,9],[3,4]]', got JSON nested ${num(depth)} levels deep`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw new CliError(`--ids: expected JSON such as '[[12,7,9],[3,4]]', got ${JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text)}`);
+    throw new CliError(`--ids: expected JSON such as '[[12,7,9],[3,4]]', got ${typed(text)}`);
   }
-  const id = `a token id in 0..${vocab - 1}`;
-  const schema = z
-    .array(
-      z
-        .array(z.number({ error: id }).int({ error: id }).min(0, { error: id }).max(vocab - 1, { error: id }), { error: 'an array of token ids' })
-        .min(1, { error: 'a non-empty sequence (mean pooling needs ≥ 1 token)' }),
-      { error: 'an array of sequences' },
-    )
-    .min(1, { error: 'at least one sequence' });
-  const parsed = schema.safeParse(value);
+  if (Array.isArray(value) && value.length > MAX_SEQUENCES) {
+    throw new CliError(`--ids: expected at most ${num(MAX_SEQUENCES)} sequences in one call, got ${num(value.length)}; split the call`);
+  }
+  const parsed = ID_SCHEMA.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new ValidationError(['ids', ...issue.path.map(String)].join('.'), valueAt(value, issue.path), issue.message);
   }
+  const B = parsed.data.length;
+  const T = Math.max(...parsed.data.map((s) => s.length));
+  if (B * T > MAX_BATCH_TOKENS) {
+    throw new CliError(`--ids: expected at most ${num(MAX_BATCH_TOKENS)} tokens after padding (sequences × longest), got ${num(B)} × ${num(T)} = ${num(B * T)}; split the call`);
+  }
   return parsed.data;
+}
+
+/** Every id inside the vocabulary and every sequence inside the model's positions. */
+function checkAgainstModel(sequences: number[][], vocab: number, positions: number): number[][] {
+  sequences.forEach((s, r) => {
+    if (s.length > positions) {
+      throw new CliError(`--ids: sequence ${r} has ${num(s.length)} ids; expected at most ${num(positions)}, the model's max_position_embeddings`);
+    }
+    s.forEach((id, t) => {
+      if (id > vocab - 1) throw new ValidationError(`ids.${r}.${t}`, id, `a token id in 0..${vocab - 1}`);
+    });
+  });
+  return sequences;
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

@@ -1,22 +1,37 @@
-/** `repurpose fit`: fit the capacity law to a ledger of your own runs; print, save and plot the fit. */
-import { writeFileSync } from 'node:fs';
-import { fitLaw, flattenCoefficients, measuredThroughput, saveLaw, type FittedLaw, type Observation } from '@repurpose/core';
-import { readLedgerFile } from '@repurpose/core/node';
-import { numberFlag, numberListFlag, parseFlags } from '../args.js';
+/**
+ * `repurpose fit`: fit the capacity law to a ledger of your own runs; print, save and plot the fit.
+ * The ledger is read at the CLI boundary (a regular file of bounded size, never a FIFO or device); the
+ * law and the plot are checked before the fit (never over the ledger or each other) and written
+ * atomically. Not a run tracker: the ledger is yours to keep.
+ */
+import { fitLaw, flattenCoefficients, measuredThroughput, parseLedger, saveLaw, type FittedLaw, type ModelArchitecture, type Observation } from '@repurpose/core';
+import { noPositionals, numberListFlag, parseFlags, rangeFlag, textFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
+import { readInputText } from '../files/input-file.js';
+import { readModelConfig } from '../files/model-config.js';
+import { checkOutputs, writeOutput } from '../files/output-files.js';
+import { count, num } from '../format/numbers.js';
 import { table } from '../format/table.js';
 import { fitSvg } from '../plot/fit-svg.js';
+
+/** Each replicate refits the law; 10,000 is already minutes and far past stable 90% intervals. */
+export const MAX_BOOTSTRAP = 10_000;
+/** A ledger line is a few hundred bytes: 256 MiB is over a million runs. */
+const MAX_LEDGER_BYTES = 256 * 2 ** 20;
 
 export const FIT_HELP = `repurpose fit RUNS.jsonl — fit the scaling law to your own runs (docs/fitting.md)
 
   --out LAW.json        save the fitted law (use it with 'repurpose plan --law LAW.json')
   --plot FIT.svg        observed vs predicted, residuals, isoFLOP curves, coefficients
   --name NAME           the law's name (default: the ledger's file name)
-  --bootstrap N         bootstrap replicates for intervals (default 200; 0 turns them off)
-  --seed S              bootstrap seed (default 0)
+  --bootstrap N         bootstrap replicates for intervals (default 200, at most ${MAX_BOOTSTRAP.toLocaleString('en-US')}; 0 turns them off)
+  --seed S              bootstrap seed, a whole number (default 0)
   --no-cv               skip held-out-budget cross-validation
   --exclude 3,7         leave out these runs (0-based indices into the ledger's runs)
-  --json                print the fit as one JSON object`;
+  --model-config FILE   a Hugging Face GPT-NeoX config.json: ledger lines whose "model" is its name
+                        (_name_or_path, else its folder) use this architecture (repeatable)
+  --json                print the fit as one JSON object
+  --out and --plot must differ from each other and from the ledger.`;
 
 const FLAGS = {
   out: { type: 'string' },
@@ -26,36 +41,79 @@ const FLAGS = {
   seed: { type: 'string' },
   'no-cv': { type: 'boolean' },
   exclude: { type: 'string' },
+  'model-config': { type: 'string', multiple: true },
   json: { type: 'boolean' },
 } as const;
 
+/** Which flag sets which field of fitLaw's input, for messages (see main.ts). */
+export const FIT_FIELD_FLAGS: Record<string, string> = {
+  'options.exclude': '--exclude',
+  'options.bootstrap': '--bootstrap',
+  'options.bootstrap.replicates': '--bootstrap',
+  'options.bootstrap.seed': '--seed',
+  'options.name': '--name',
+  config: '--model-config',
+};
+
 export async function fit(argv: string[], out: (text: string) => void): Promise<number> {
-  const { values: v, positionals } = parseFlags(argv, FLAGS);
-  if (positionals.length !== 1) throw new CliError('fit takes exactly one ledger file, e.g. repurpose fit runs.jsonl');
+  const { values: v, positionals } = parseFlags(argv, FLAGS, 'fit');
+  if (positionals.length !== 1) {
+    if (positionals.length > 1) noPositionals('fit (beyond its one ledger)', positionals.slice(1));
+    throw new CliError('fit takes exactly one ledger file, e.g. repurpose fit runs.jsonl');
+  }
   const file = positionals[0]!;
-  const runs = await readLedgerFile(file).catch((error: NodeJS.ErrnoException) => {
-    if (error.code) throw new CliError(`cannot read ${file}: ${error.code}`);
-    throw error;
-  });
-  const replicates = numberFlag('bootstrap', v.bootstrap) ?? 200;
+  const ledger = { flag: 'the ledger', path: file };
+  const outFile = v.out !== undefined ? { flag: '--out', path: v.out } : undefined;
+  const plotFile = v.plot !== undefined ? { flag: '--plot', path: v.plot } : undefined;
+  const configPaths = v['model-config'] ?? [];
+  checkOutputs([outFile, plotFile], [ledger, ...configPaths.map((path) => ({ flag: '--model-config', path }))]);
+  const replicates = rangeFlag('bootstrap', v.bootstrap, { min: 0, max: MAX_BOOTSTRAP, integer: true, what: 'bootstrap replicates' }) ?? 200;
+  const seed = rangeFlag('seed', v.seed, { min: 0, max: 2 ** 32 - 1, integer: true, what: 'a seed' }) ?? 0;
+  const exclude = numberListFlag('exclude', v.exclude, { min: 0, max: 1e9, integer: true, what: 'a run index' });
+  const name = textFlag('name', v.name, "the law's name");
+
+  const configs = configPaths.map((path) => readModelConfig(path));
+  const text = readInputText('the ledger', file, 'a JSONL run ledger (docs/fitting.md)', MAX_LEDGER_BYTES);
+  const runs = parseLedger(configs.length > 0 ? withArchitectures(text, configs) : text, { source: file });
   const law = fitLaw(runs, {
-    name: v.name ?? file.replace(/^.*\//, '').replace(/\.jsonl?$/, ''),
-    provenance: `fitted by repurpose fit to ${runs.length} runs in ${file}`,
-    bootstrap: replicates > 0 ? { replicates, seed: numberFlag('seed', v.seed) ?? 0 } : false,
+    name: name ?? file.replace(/^.*\//, '').replace(/\.jsonl?$/, ''),
+    provenance: `fitted by repurpose fit to ${count(runs.length, 'run')} in ${file}`,
+    bootstrap: replicates > 0 ? { replicates, seed } : false,
     crossValidation: !v['no-cv'],
-    ...(v.exclude !== undefined ? { exclude: numberListFlag('exclude', v.exclude)! } : {}),
+    ...(exclude !== undefined ? { exclude } : {}),
   });
   const throughput = runs.some((o) => o.seconds !== undefined) ? tryThroughput(runs) : undefined;
-  if (v.out) writeFileSync(v.out, `${JSON.stringify(saveLaw(law), null, 2)}\n`);
-  if (v.plot) writeFileSync(v.plot, fitSvg(law, runs));
+  if (outFile) await writeOutput(outFile, `${JSON.stringify(saveLaw(law), null, 2)}\n`);
+  if (plotFile) await writeOutput(plotFile, fitSvg(law, runs));
   if (v.json) {
     out(JSON.stringify({ name: law.name, methods: law.methods, coefficients: law.coefficients, intervals: law.intervals, fixed: law.fixed, objective: law.objective, diagnostics: law.diagnostics, crossValidation: law.crossValidation, excluded: law.excluded, throughput }));
     return 0;
   }
   out(describeFit(law, throughput));
-  if (v.out) out(`\nlaw written to ${v.out} (plan with it: repurpose plan --law ${v.out} --budget 1e17)`);
-  if (v.plot) out(`fit plot written to ${v.plot}`);
+  if (outFile) out(`\nlaw written to ${outFile.path} (plan with it: repurpose plan --law ${outFile.path} --budget 1e17)`);
+  if (plotFile) out(`fit plot written to ${plotFile.path}`);
   return 0;
+}
+
+/**
+ * Ledger lines that name a --model-config model get its architecture object in place of the name, so
+ * parseLedger (which knows Pythia names) reads them; every other line is passed on untouched.
+ */
+function withArchitectures(text: string, configs: readonly ModelArchitecture[]): string {
+  const byName = new Map(configs.map((c) => [c.name, c]));
+  return text
+    .split('\n')
+    .map((line) => {
+      if (line.trim() === '') return line;
+      try {
+        const record = JSON.parse(line) as { model?: unknown };
+        const arch = typeof record?.model === 'string' ? byName.get(record.model) : undefined;
+        return arch ? JSON.stringify({ ...record, model: arch }) : line;
+      } catch {
+        return line; // parseLedger reports it with its line number
+      }
+    })
+    .join('\n');
 }
 
 function tryThroughput(runs: Observation[]) {
@@ -74,16 +132,16 @@ function describeFit(law: FittedLaw, throughput: Record<string, number> | undefi
   });
   const c = law.diagnostics.convergence;
   const lines = [
-    `Law ${law.name}: L = E + A·N^−α + B_m·D^−β_m + G_m·N^−δ·h_m, fitted to ${law.objective.runs} runs of ${law.methods.join(', ')}`,
+    `Law ${law.name}: L = E + A·N^−α + B_m·D^−β_m + G_m·N^−δ·h_m, fitted to ${count(law.objective.runs, 'run')} of ${law.methods.join(', ')}`,
     '',
     table(['coefficient', 'value', iv ? `${Math.round(100 * iv.level)}% interval (${iv.replicates} bootstrap)` : 'interval'], rows, [false, true, false]),
-    ...law.fixed.map((f) => `fixed ${f.name} = ${f.value}: ${f.reason}`),
+    ...law.fixed.map((f) => `fixed ${f.name} = ${num(f.value)}: ${f.reason}`),
     '',
     `Fit        Huber (δ ${law.objective.huberDelta}, summed) on log residuals = ${law.objective.value.toExponential(3)}; RMS log residual ${(100 * law.diagnostics.rmse).toFixed(2)}%, worst ${(100 * law.diagnostics.maxAbsResidual).toFixed(2)}%`,
     `Optimizer  L-BFGS from ${law.diagnostics.starts} starts; ${c.converged ? 'converged' : `NOT converged (${c.stop})`} in ${c.iterations} iterations`,
   ];
-  if (law.crossValidation) lines.push(`Held-out   RMS log error ${(100 * law.crossValidation.rmse).toFixed(2)}% over ${law.crossValidation.heldOut} runs in ${law.crossValidation.folds.length} budget folds`);
-  if (law.excluded.length > 0) lines.push(`Excluded   ${law.excluded.length} runs (${law.excluded.map((e) => e.index).join(', ')})`);
+  if (law.crossValidation) lines.push(`Held-out   RMS log error ${(100 * law.crossValidation.rmse).toFixed(2)}% over ${count(law.crossValidation.heldOut, 'run')} in ${count(law.crossValidation.folds.length, 'budget fold')}`);
+  if (law.excluded.length > 0) lines.push(`Excluded   ${count(law.excluded.length, 'run')} (${law.excluded.map((e) => e.index).join(', ')})`);
   if (throughput) lines.push(`Throughput ${Object.entries(throughput).map(([k, f]) => `${k} ×${f.toFixed(2)}`).join(', ')} relative to full (from the runs' seconds; pass to plan with --throughput)`);
   return lines.join('\n');
 }

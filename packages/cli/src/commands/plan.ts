@@ -1,28 +1,40 @@
 /**
  * `repurpose plan`: the compute-optimal recipe for one or more budgets, as a table or one JSON object,
- * and optionally the frontier plot (the paper's Figure 1) as SVG.
+ * and optionally the frontier plot (the paper's Figure 1) as SVG. Every flag is checked before any
+ * planning, the plot's path included; not a training command.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { describeMethod, frontier, loadLaw, optimalRecipe, type Budget, type MethodKind, type PlanOptions, type Recipe } from '@repurpose/core';
-import { bytesFlag, numberFlag, numberListFlag, parseFlags } from '../args.js';
+import { describeMethod, frontier, GPU_NAMES, loadLaw, optimalRecipe, type Budget, type MethodKind, type ModelArchitecture, type PlanOptions, type Recipe } from '@repurpose/core';
+import { bytesFlag, choiceFlag, listFlag, noPositionals, numberListFlag, parseFlags, rangeFlag, textFlag, typed } from '../args.js';
 import { CliError } from '../cli-error.js';
-import { compact, dollars, fixed, sci } from '../format/numbers.js';
+import { parseJsonText, readInputText } from '../files/input-file.js';
+import { readModelConfig } from '../files/model-config.js';
+import { checkOutputs, writeOutput } from '../files/output-files.js';
+import { compact, dollars, fixed, num, sci } from '../format/numbers.js';
 import { table } from '../format/table.js';
 import { frontierSvg } from '../plot/frontier-svg.js';
 
 export const PAPER_BUDGETS = [1.5e15, 6e15, 2.4e16, 9.6e16, 3.84e17, 1.536e18];
 
+const DTYPES = ['fp32', 'tf32', 'bf16', 'fp16', 'fp8'] as const;
+const METHOD_KINDS: readonly MethodKind[] = ['full', 'freeze', 'bias', 'lora'];
+/** Budgets above this are far beyond any training run (10^30 FLOP); below 1 FLOP is not a budget. */
+const MAX_FLOP = 1e30;
+
 export const PLAN_HELP = `repurpose plan — the compute-optimal recipe for a training budget
 
-  --budget FLOP[,FLOP...]   budget(s) in FLOP, e.g. 1e17 or 1.5e15,6e15
+  --budget FLOP[,FLOP...]   budget(s) in FLOP, e.g. 1e17 or 1.5e15,6e15 (at most 1000)
   --paper-budgets           the paper's six budgets (1.5e15 … 1.536e18)
   --gpu-hours H --gpu NAME  a budget in GPU-hours on a GPU (see 'repurpose gpus')
   --dollars USD --price P --gpu NAME
                             a budget in dollars at P dollars per GPU-hour
-  --mfu F                   model FLOP utilisation for GPU-hour budgets (default 0.4)
-  --dtype T                 fp32 | tf32 | bf16 | fp16 | fp8 (default bf16)
+  --gpu NAME                with --budget: the GPU the GPU-hour and cost views use (default H100, assumed)
+  --mfu F                   model FLOP utilisation in (0, 1] (default 0.4); needs --gpu
+  --dtype T                 fp32 | tf32 | bf16 | fp16 | fp8 (default bf16); needs --gpu
+  --price P                 dollars per GPU-hour for the cost view; needs --gpu
   --law LAW.json            a law saved by 'repurpose fit --out' (default: the ziarko2024 preset)
   --models a,b              candidate models (default: the eight Pythia models)
+  --model-config FILE       a Hugging Face GPT-NeoX config.json as a candidate (repeatable; named by
+                            its _name_or_path, else its folder); with it, --models defaults to none
   --methods full,lora       method kinds to consider (default: full,freeze,bias,lora)
   --ranks 8,16,...          LoRA ranks (default 8 … 512)
   --accounting paper|detailed   FLOP accounting (default paper)
@@ -35,7 +47,7 @@ export const PLAN_HELP = `repurpose plan — the compute-optimal recipe for a tr
   --max-pairs N             unique training pairs available (no repetition)
   --throughput lora=0.7,... method throughput relative to full fine-tuning (for GPU-hour and dollar budgets)
   --json                    print one JSON object (the recipe, or { recipes } for several budgets)
-  --plot FILE.svg           write the frontier plot: best loss per method vs budget`;
+  --plot FILE.svg           write the frontier plot: best loss per method vs budget (never over --law)`;
 
 const FLAGS = {
   budget: { type: 'string' },
@@ -48,6 +60,7 @@ const FLAGS = {
   dtype: { type: 'string' },
   law: { type: 'string' },
   models: { type: 'string' },
+  'model-config': { type: 'string', multiple: true },
   methods: { type: 'string' },
   ranks: { type: 'string' },
   accounting: { type: 'string' },
@@ -63,11 +76,40 @@ const FLAGS = {
   plot: { type: 'string' },
 } as const;
 
+/** Which flag sets which field of optimalRecipe's input, for messages (see main.ts). */
+export const PLAN_FIELD_FLAGS: Record<string, string> = {
+  budget: '--budget',
+  'budget.gpuHours': '--gpu-hours',
+  'budget.dollars': '--dollars',
+  'budget.gpu': '--gpu',
+  'budget.mfu': '--mfu',
+  'budget.dtype': '--dtype',
+  'budget.pricePerGpuHour': '--price',
+  'options.hardware.gpu': '--gpu',
+  'options.hardware.mfu': '--mfu',
+  'options.hardware.dtype': '--dtype',
+  'options.hardware.pricePerGpuHour': '--price',
+  'options.models': '--models',
+  'options.methods': '--methods',
+  'options.methods.lora.ranks': '--ranks',
+  'options.accounting': '--accounting',
+  'options.batchSize': '--batch-size',
+  'options.runnersUp': '--runners-up',
+  'options.inferenceTokens': '--inference-tokens',
+  'options.maxMemoryBytes': '--max-memory',
+  'options.memory.cachedChunkPairs': '--grad-cache',
+  'options.maxPairs': '--max-pairs',
+  'options.throughput': '--throughput',
+  law: '--law',
+  config: '--model-config',
+};
+
 type Values = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];
 
-export function plan(argv: string[], out: (text: string) => void): number {
-  const { values, positionals } = parseFlags(argv, FLAGS);
-  if (positionals.length > 0) throw new CliError(`plan takes no positional arguments, got ${JSON.stringify(positionals[0])}`);
+export async function plan(argv: string[], out: (text: string) => void): Promise<number> {
+  const { values, positionals } = parseFlags(argv, FLAGS, 'plan');
+  noPositionals('plan', positionals);
+  checkOutputs([values.plot !== undefined ? { flag: '--plot', path: values.plot } : undefined], [values.law !== undefined ? { flag: '--law', path: values.law } : undefined, ...(values['model-config'] ?? []).map((path) => ({ flag: '--model-config', path }))]);
   const budgets = budgetsFrom(values);
   const options = optionsFrom(values);
   const recipes = budgets.map((b) => optimalRecipe(b, options));
@@ -77,7 +119,7 @@ export function plan(argv: string[], out: (text: string) => void): number {
     const lo = Math.min(1.5e15, ...flops) / 1.5;
     const hi = Math.max(1.536e18, ...flops) * 1.5;
     const dense = Array.from({ length: 97 }, (_, i) => lo * (hi / lo) ** (i / 96));
-    writeFileSync(values.plot, frontierSvg(frontier(dense, options), { marked: flops, law: recipes[0]!.law }));
+    await writeOutput({ flag: '--plot', path: values.plot }, frontierSvg(frontier(dense, options), { marked: flops, law: recipes[0]!.law }));
   }
 
   if (values.json) {
@@ -89,80 +131,83 @@ export function plan(argv: string[], out: (text: string) => void): number {
   return 0;
 }
 
+const positive = (flag: string, raw: string | undefined, what: string, max = MAX_FLOP) => rangeFlag(flag, raw, { min: 0, above: true, max, what });
+
 function budgetsFrom(v: Values): Budget[] {
   const forms = [v.budget !== undefined, v['paper-budgets'] === true, v['gpu-hours'] !== undefined, v.dollars !== undefined].filter(Boolean).length;
   if (forms !== 1) throw new CliError('give exactly one of --budget, --paper-budgets, --gpu-hours or --dollars');
   if (v['gpu-hours'] !== undefined) {
     if (v.gpu === undefined) throw new CliError('--gpu-hours needs --gpu, e.g. --gpu H100');
-    return [{ gpuHours: numberFlag('gpu-hours', v['gpu-hours'])!, ...hardwareFlags(v) } as Budget];
+    return [{ gpuHours: positive('gpu-hours', v['gpu-hours'], 'GPU-hours', 1e12)!, ...hardwareFlags(v) } as Budget];
   }
   if (v.dollars !== undefined) {
     if (v.gpu === undefined || v.price === undefined) throw new CliError('--dollars needs --gpu and --price (dollars per GPU-hour)');
-    return [{ dollars: numberFlag('dollars', v.dollars)!, ...hardwareFlags(v) } as Budget];
+    return [{ dollars: positive('dollars', v.dollars, 'US dollars', 1e15)!, ...hardwareFlags(v) } as Budget];
   }
-  return v['paper-budgets'] ? PAPER_BUDGETS : numberListFlag('budget', v.budget)!;
+  // A FLOP budget's GPU-hour and cost views use --gpu's hardware; without --gpu they are the default
+  // H100's, marked assumed, so an --mfu, --dtype or --price without --gpu would be silently ignored.
+  if (v.gpu === undefined) {
+    const lone = (['mfu', 'dtype', 'price'] as const).find((f) => v[f] !== undefined);
+    if (lone) throw new CliError(`--${lone} needs --gpu: it describes the GPU the GPU-hour and cost views are on (e.g. --gpu H100 --${lone} ${typed(v[lone]!)})`);
+  }
+  return v['paper-budgets'] ? PAPER_BUDGETS : numberListFlag('budget', v.budget, { min: 1, max: MAX_FLOP, what: 'FLOP' })!;
 }
 
 /** --gpu, --mfu, --dtype and --price, for a time budget or for the views of a FLOP budget. */
 function hardwareFlags(v: Values) {
+  const gpu = textFlag('gpu', v.gpu, `a GPU name (${GPU_NAMES.join(', ')})`);
   return {
-    ...(v.gpu !== undefined ? { gpu: v.gpu } : {}),
-    ...(v.mfu !== undefined ? { mfu: numberFlag('mfu', v.mfu)! } : {}),
-    ...(v.dtype !== undefined ? { dtype: v.dtype as never } : {}),
-    ...(v.price !== undefined ? { pricePerGpuHour: numberFlag('price', v.price)! } : {}),
+    ...(gpu !== undefined ? { gpu } : {}),
+    ...(v.mfu !== undefined ? { mfu: rangeFlag('mfu', v.mfu, { min: 0, above: true, max: 1, what: 'model FLOP utilisation' })! } : {}),
+    ...(v.dtype !== undefined ? { dtype: choiceFlag('dtype', v.dtype, DTYPES)! } : {}),
+    ...(v.price !== undefined ? { pricePerGpuHour: positive('price', v.price, 'dollars per GPU-hour', 1e6)! } : {}),
   };
 }
 
 function optionsFrom(v: Values): PlanOptions {
-  const kinds = v.methods?.split(',').map((s) => s.trim());
-  const known: MethodKind[] = ['full', 'freeze', 'bias', 'lora'];
-  for (const k of kinds ?? []) if (!known.includes(k as MethodKind)) throw new CliError(`--methods: expected a list of ${known.join(', ')}, got ${JSON.stringify(k)}`);
+  const kinds = listFlag('methods', v.methods, (k) => choiceFlag('methods', k.trim(), METHOD_KINDS)!);
   const on = (k: MethodKind) => !kinds || kinds.includes(k);
-  const ranks = numberListFlag('ranks', v.ranks);
+  const ranks = numberListFlag('ranks', v.ranks, { min: 1, max: 65536, integer: true, what: 'LoRA rank' });
+  if (ranks && !on('lora')) throw new CliError('--ranks applies only when --methods includes lora');
+  const configs: ModelArchitecture[] = (v['model-config'] ?? []).map((path) => readModelConfig(path));
+  const names = listFlag('models', v.models, (m) => textFlag('models', m.trim(), 'a model name (see repurpose models)')!);
   // A time budget carries its own hardware; a FLOP budget's views use --gpu's when given.
   const hardware = v.gpu !== undefined && v['gpu-hours'] === undefined && v.dollars === undefined ? { ...hardwareFlags(v), gpu: v.gpu } : undefined;
+  const whole = (flag: string, raw: string | undefined, what: string, min = 1, max = 1e15) => rangeFlag(flag, raw, { min, max, integer: true, what });
   return {
     ...(v.law !== undefined ? { law: readLaw(v.law) } : {}),
-    ...(v.models !== undefined ? { models: v.models.split(',').map((s) => s.trim()) } : {}),
+    ...(names !== undefined || configs.length > 0 ? { models: [...(names ?? []), ...configs] } : {}),
     methods: { full: on('full'), freeze: on('freeze'), bias: on('bias'), lora: on('lora') && (ranks ? { ranks } : true) },
-    ...(v.accounting !== undefined ? { accounting: v.accounting as never } : {}),
-    ...(v['batch-size'] !== undefined ? { batchSize: numberFlag('batch-size', v['batch-size'])! } : {}),
-    ...(v['runners-up'] !== undefined ? { runnersUp: numberFlag('runners-up', v['runners-up'])! } : {}),
+    ...(v.accounting !== undefined ? { accounting: choiceFlag('accounting', v.accounting, ['paper', 'detailed'] as const)! } : {}),
+    ...(v['batch-size'] !== undefined ? { batchSize: whole('batch-size', v['batch-size'], 'pairs per optimizer step', 1, 2 ** 24)! } : {}),
+    ...(v['runners-up'] !== undefined ? { runnersUp: whole('runners-up', v['runners-up'], 'runners-up to list', 0, 1000)! } : {}),
     ...(hardware ? { hardware } : {}),
-    ...(v['inference-tokens'] !== undefined ? { inferenceTokens: numberFlag('inference-tokens', v['inference-tokens'])! } : {}),
+    ...(v['inference-tokens'] !== undefined ? { inferenceTokens: rangeFlag('inference-tokens', v['inference-tokens'], { min: 0, above: true, max: 1e24, what: 'tokens to embed' })! } : {}),
     ...(v['max-memory'] !== undefined ? { maxMemoryBytes: bytesFlag('max-memory', v['max-memory'])! } : {}),
     ...(v['grad-cache'] !== undefined || v['no-checkpointing']
-      ? { memory: { gradientCheckpointing: !v['no-checkpointing'], ...(v['grad-cache'] !== undefined ? { cachedChunkPairs: numberFlag('grad-cache', v['grad-cache'])! } : {}) } }
+      ? { memory: { gradientCheckpointing: !v['no-checkpointing'], ...(v['grad-cache'] !== undefined ? { cachedChunkPairs: whole('grad-cache', v['grad-cache'], 'pairs per GradCache chunk', 1, 2 ** 24)! } : {}) } }
       : {}),
-    ...(v['max-pairs'] !== undefined ? { maxPairs: numberFlag('max-pairs', v['max-pairs'])! } : {}),
+    ...(v['max-pairs'] !== undefined ? { maxPairs: whole('max-pairs', v['max-pairs'], 'unique training pairs')! } : {}),
     ...(v.throughput !== undefined ? { throughput: throughputFrom(v.throughput) } : {}),
   };
 }
 
 function readLaw(path: string) {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new CliError(`--law: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  try {
-    return loadLaw(JSON.parse(text));
-  } catch (error) {
-    if (error instanceof SyntaxError) throw new CliError(`--law: ${path} is not JSON (${error.message})`);
-    throw error;
-  }
+  const what = "a law written by 'repurpose fit --out'";
+  return loadLaw(parseJsonText('--law', readInputText('--law', path, what), what));
 }
 
 /** `lora=0.7,bias=0.9` → { lora: 0.7, bias: 0.9 }. */
 function throughputFrom(raw: string): Record<string, number> {
-  return Object.fromEntries(
-    raw.split(',').map((pair) => {
-      const [kind, value] = pair.split('=');
-      if (!kind || value === undefined) throw new CliError(`--throughput: expected method=factor pairs such as lora=0.7, got ${JSON.stringify(pair)}`);
-      return [kind.trim(), numberFlag('throughput', value)!];
-    }),
-  );
+  const entries = listFlag('throughput', raw, (pair) => {
+    const [kind, value, extra] = pair.split('=');
+    if (!kind || value === undefined || extra !== undefined) throw new CliError(`--throughput: expected method=factor pairs such as lora=0.7, got ${typed(pair)}`);
+    return [choiceFlag('throughput', kind.trim(), METHOD_KINDS)!, rangeFlag('throughput', value, { min: 0, above: true, max: 1000, what: 'throughput relative to full fine-tuning' })!] as const;
+  })!;
+  const kinds = entries.map(([k]) => k);
+  const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
+  if (twice) throw new CliError(`--throughput: ${twice} given twice, got ${typed(raw)}`);
+  return Object.fromEntries(entries);
 }
 
 const hardwareLabel = (r: Recipe) => `${r.budget.hardware.gpu} ${r.budget.hardware.dtype} @ MFU ${r.budget.hardware.mfu}`;
@@ -171,7 +216,7 @@ export function recipeTable(recipes: Recipe[]): string {
   const first = recipes[0]!;
   const rows = recipes.map((r) => [
     sci(r.budget.flop),
-    r.budget.gpuHours.toPrecision(3),
+    num(r.budget.gpuHours),
     dollars(r.budget.dollars),
     r.model.name,
     describeMethod(r.method, r.model),
@@ -194,7 +239,7 @@ const assumedNote = (r: Recipe) => (r.budget.assumed.length > 0 ? ` (assumed: ${
 
 export function describeRecipe(r: Recipe): string {
   const lines = [
-    `Budget        ${sci(r.budget.flop)} FLOP = ${r.budget.gpuHours.toPrecision(3)} GPU-hours on ${hardwareLabel(r)} = ${dollars(r.budget.dollars)}${assumedNote(r)}`,
+    `Budget        ${sci(r.budget.flop)} FLOP = ${num(r.budget.gpuHours)} GPU-hours on ${hardwareLabel(r)} = ${dollars(r.budget.dollars)}${assumedNote(r)}`,
     `Model         ${r.model.name} (N = ${compact(r.model.nonEmbeddingParameters)} non-embedding parameters)`,
     `Method        ${describeMethod(r.method, r.model)}${r.method.kind === 'lora' ? `, alpha ${r.method.alpha}` : ''} (${compact(r.trainableParameters)} trainable)`,
     `Data          ${compact(r.pairs)} pairs = ${compact(r.tokens)} tokens = ${r.steps} steps of ${r.batchSize} pairs`,

@@ -71,4 +71,23 @@ describe('GraphBuilder', () => {
     expect(Object.isFrozen(g) && Object.isFrozen(g.nodes) && Object.isFrozen(g.nodes[0])).toBe(true);
     expect(JSON.parse(JSON.stringify(g))).toEqual(g);
   });
+
+  it('declares updates (input/output aliasing): an input of the same type, at most once; checkGraph agrees', () => {
+    const b = new GraphBuilder({ dtype: 'f64' });
+    const w = b.param('w', [2]);
+    const m = b.state('m', [2], 'f64');
+    const x = b.data('x', [2], 'f64');
+    b.output('w.next', b.add(w, x), { updates: w });
+    b.output('m.next', b.mul(m, 2), { updates: 'm' });
+    expect(() => b.output('again', b.exp(w), { updates: w })).toThrow(/an input no other output updates \(w\.next does\)/);
+    expect(() => b.output('bad', b.sum(w), { updates: m })).toThrow(/updates m: expected f64\[2\] \(the input's type\)/);
+    expect(() => b.output('node', b.exp(w), { updates: '%0' })).toThrow(/the id of a graph input/);
+    const g = b.build();
+    expect(g.outputs.map((o) => o.updates)).toEqual(['w', 'm']);
+    expect(() => checkGraph(g)).not.toThrow();
+    const twice = { ...g, outputs: [...g.outputs, { name: 'w.again', value: g.outputs[0]!.value, updates: 'w' }] };
+    expect(() => checkGraph(twice)).toThrow(GraphError);
+    const wrongType = { ...g, outputs: [{ name: 'x.next', value: g.nodes.find((n) => n.kind === 'mul')!.id, updates: 'nope' }] };
+    expect(() => checkGraph(wrongType)).toThrow(/the id of a graph input/);
+  });
 });

@@ -13,7 +13,7 @@ import { GraphError } from './errors.js';
 import type { Graph, GraphInput, GraphNode, GraphNodeOf, GraphOutput, InputRole, TensorType, ValueId } from './graph.js';
 import { inferType } from './infer.js';
 import type { Comparison, OpAttrs, OpKind } from './ops.js';
-import { type Shape, isShape, normalizeAxes, normalizeAxis, sizeOf } from './shape.js';
+import { type Shape, isShape, normalizeAxes, normalizeAxis, sameShape, sizeOf } from './shape.js';
 
 /** A handle on one value of the graph being built. Plain: no operator overloading, no data. */
 export class Tensor {
@@ -51,6 +51,22 @@ export interface AttentionOptions {
   readonly scale?: number;
   /** Broadcastable to the scores [..., T, S]; nonzero = may attend. Padding masks go here. */
   readonly mask?: Tensor;
+}
+
+export interface OutputOptions {
+  /** The input (tensor or id) this output replaces after a run; see `GraphOutput.updates`. */
+  readonly updates?: Tensor | ValueId;
+}
+
+/** The rule checkGraph also applies: `updates` names an input of the output's type, updated once. */
+export function checkUpdate(name: string, type: TensorType, updates: ValueId, inputs: readonly GraphInput[], earlier: readonly GraphOutput[]): void {
+  const target = inputs.find((i) => i.id === updates);
+  if (!target) throw new GraphError(`output ${name} updates`, updates, 'the id of a graph input');
+  if (target.type.dtype !== type.dtype || !sameShape(target.type.shape, type.shape)) {
+    throw new GraphError(`output ${name} updates ${updates}`, `${type.dtype}[${type.shape}]`, `${target.type.dtype}[${target.type.shape}] (the input's type)`);
+  }
+  const other = earlier.find((o) => o.updates === updates);
+  if (other) throw new GraphError(`output ${name} updates`, updates, `an input no other output updates (${other.name} does)`);
 }
 
 export class GraphBuilder {
@@ -146,10 +162,21 @@ export class GraphBuilder {
     return new Tensor(this, id, type);
   }
 
-  output(name: string, tensor: Tensor): void {
+  /**
+   * Names `tensor` as an output. `updates` declares it the next value of an input of the same type
+   * (state a caller carries from run to run, e.g. a parameter and its AdamW moments); each input is
+   * updated by at most one output.
+   */
+  output(name: string, tensor: Tensor, options: OutputOptions = {}): void {
     this.own(tensor, `output ${name}`);
     if (this.outputs.some((o) => o.name === name)) throw new GraphError('output name', name, 'a name not used before');
-    this.outputs.push(Object.freeze({ name, value: tensor.id }));
+    const updates = options.updates === undefined ? undefined : typeof options.updates === 'string' ? options.updates : options.updates.id;
+    if (updates === undefined) {
+      this.outputs.push(Object.freeze({ name, value: tensor.id }));
+      return;
+    }
+    checkUpdate(name, tensor.type, updates, this.inputs, this.outputs);
+    this.outputs.push(Object.freeze({ name, value: tensor.id, updates }));
   }
 
   build(): Graph {

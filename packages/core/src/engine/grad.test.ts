@@ -44,15 +44,20 @@ describe('grad prunes nodes off every loss→wrt path', () => {
     expect(matmulsIn(full, 'layers.1.grad')).toHaveLength(2);
   });
 
-  it('keeps the fused gelu (own rule) and expands only composites that differentiate by decomposition', () => {
+  it('keeps forward composites and emits their backward composites, packing only the wanted gradients', () => {
     const b = new GraphBuilder({ dtype: 'f64' });
     const x = b.param('x', [2, 4]);
     const frozen = b.scope('frozen', () => b.layerNorm(b.data('d', [2, 4], 'f64'), b.param('g0', [4]), b.param('b0', [4])));
     const y = b.scope('ln', () => b.layerNorm(b.add(x, frozen), b.param('g', [4]), b.param('bb', [4])));
     b.output('loss', b.sum(b.gelu(y)));
     const g = grad(b.build(), { loss: 'loss', wrt: ['x'] });
-    expect(g.nodes.filter((n) => n.kind === 'layerNorm').map((n) => n.scope)).toEqual(['frozen']);
+    expect(g.nodes.filter((n) => n.kind === 'layerNorm').map((n) => n.scope)).toEqual(['frozen', 'ln']);
     expect(g.nodes.some((n) => n.kind === 'gelu')).toBe(true);
+    const backward = g.nodes.filter((n) => n.kind === 'layerNormGrad' || n.kind === 'geluGrad');
+    expect(backward.map((n) => [n.kind, n.scope])).toEqual([['geluGrad', 'grad'], ['layerNormGrad', 'ln.grad']]);
+    const lnGrad = backward[1]!;
+    expect(lnGrad.kind === 'layerNormGrad' && lnGrad.attrs.grads).toEqual([true, false, false]); // only dx: g, bb not wanted
+    expect(lnGrad.type.shape).toEqual([8]);
   });
 });
 
@@ -112,5 +117,23 @@ describe('grad errors', () => {
     const added = out.nodes.slice(g.nodes.length);
     expect(added.length).toBeGreaterThan(0);
     expect(added.every((n) => isGradScope(n.scope))).toBe(true);
+  });
+});
+
+describe('grad lossScale', () => {
+  it('keeps an f16 gradient of 2⁻²⁶ from flushing to zero, and returns it unscaled in f32', () => {
+    const b = new GraphBuilder();
+    const x = b.param('x', [2]); // f32 master weight
+    const x16 = b.cast(x, 'f16');
+    const loss = b.cast(b.sum(b.mul(b.mul(x16, 2 ** -13), 2 ** -13)), 'f32'); // d loss / dx = 2⁻²⁶ < 2⁻²⁵, half the smallest half
+    b.output('loss', loss);
+    const feeds = { x: hostTensor('f32', [2], [1, 2]) };
+    const run = (g: Graph) => referenceBackend().compileSync(g).runSync(feeds)[gradOutputName('x')]!;
+    const plain = run(grad(b.build(), { loss: 'loss', wrt: ['x'] }));
+    const scaled = run(grad(b.build(), { loss: 'loss', wrt: ['x'], lossScale: 1024 }));
+    expect(plain.dtype).toBe('f32');
+    expect(Array.from(plain.data)).toEqual([0, 0]);
+    expect(Array.from(scaled.data)).toEqual([2 ** -26, 2 ** -26]);
+    expect(() => grad(b.build(), { loss: 'loss', wrt: ['x'], lossScale: 0 })).toThrow(/lossScale/);
   });
 });

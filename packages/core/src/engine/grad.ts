@@ -2,15 +2,19 @@
  * Autodiff as a graph transform: `grad(graph, { loss, wrt })` returns a new graph that computes the
  * original outputs plus one output per `wrt` value, named `gradOutputName(id)` (`grad:<id>`).
  *
- * How: composites whose rule is 'decompose' and that lie on a loss→wrt path are expanded first; then
+ * How: composites whose rule is 'decompose' (today only the backward composites, i.e. a gradient of
+ * a gradient graph) and that lie on a loss→wrt path are expanded first; then
  * nodes are walked in reverse and each node on a path gets its GRAD_RULES rule, told which inputs
  * are on a path (`wants`). Nodes off every loss→wrt path get no gradient nodes at all — that is what
  * makes freezing and bias-only cheaper, and what the tests assert. Contributions to a value used
  * several times are summed as they arrive. New nodes carry the forward node's scope + `.grad`.
- * A wrt the loss does not depend on gets an explicit zero gradient.
+ * A wrt the loss does not depend on gets an explicit zero gradient. The forward composites' rules emit
+ * backward composites (rules/index.ts), so a backend can run both fused. `lossScale` seeds the loss
+ * gradient with S and unscales each result (mixed precision, model/training-graph.ts).
  *
- * Not a tape or an eager autograd: nothing runs here. Higher-order gradients work in principle (the
- * result is an ordinary graph) but are not tested.
+ * Not a tape or an eager autograd: nothing runs here. Higher-order gradients work (the result is an
+ * ordinary graph); the backward composites' own gradients, through their decompositions, are the
+ * ones finite-difference checked (rules/rules.test.ts).
  */
 import { GraphBuilder, type Tensor } from './builder.js';
 import { isFloat } from './dtype.js';
@@ -27,6 +31,13 @@ export interface GradOptions {
   readonly loss: string;
   /** Input ids to differentiate with respect to — usually trainable param names. */
   readonly wrt: readonly ValueId[];
+  /**
+   * Static loss scale S for low-precision backward passes: the loss gradient is seeded with S
+   * instead of 1, so every intermediate gradient is S times larger (f16 keeps small ones from
+   * flushing to zero), and each `grad:<id>` is multiplied by 1/S in the wrt input's own dtype (f32
+   * master weights). Default 1, which adds no nodes. A power of two keeps the scaling exact.
+   */
+  readonly lossScale?: number;
 }
 
 export function gradOutputName(id: ValueId): string {
@@ -41,6 +52,8 @@ export function grad(graph: Graph, options: GradOptions): Graph {
   if (!isFloat(lossType.dtype) || sizeOf(lossType.shape) !== 1) {
     throw new GraphError('grad loss type', `${lossType.dtype}[${lossType.shape}]`, 'a float tensor with one element');
   }
+  const scale = options.lossScale ?? 1;
+  if (!(Number.isFinite(scale) && scale > 0)) throw new GraphError('grad lossScale', scale, 'a positive finite number');
   const wrt = [...new Set(options.wrt)];
   for (const id of wrt) {
     const t = types.get(id);
@@ -69,7 +82,7 @@ export function grad(graph: Graph, options: GradOptions): Graph {
   };
   const lossValue = b.value(loss);
   const lossNode = expanded.nodes.find((n) => n.id === loss);
-  b.inScope(gradScope(lossNode?.scope ?? ''), () => accumulate(loss, b.fill(1, lossValue.shape, lossValue.dtype)));
+  b.inScope(gradScope(lossNode?.scope ?? ''), () => accumulate(loss, b.fill(scale, lossValue.shape, lossValue.dtype)));
 
   for (let i = expanded.nodes.length - 1; i >= 0; i--) {
     const node = expanded.nodes[i]!;
@@ -94,7 +107,7 @@ export function grad(graph: Graph, options: GradOptions): Graph {
   for (const id of wrt) {
     const x = b.value(id);
     const g = grads.get(id) ?? b.inScope(gradScope(''), () => b.zeros(x.shape, x.dtype));
-    b.output(gradOutputName(id), g);
+    b.output(gradOutputName(id), scale === 1 ? g : b.inScope(gradScope('loss_scale'), () => b.mul(g, 1 / scale)));
   }
   const built = b.build();
   return eliminateDeadCode({ ...built, outputs: built.outputs.filter((o) => o.name !== LOSS_OUTPUT) });

@@ -42,6 +42,13 @@ export type GraphNode = { [K in OpKind]: GraphNodeOf<K> }[OpKind];
 export interface GraphOutput {
   readonly name: string;
   readonly value: ValueId;
+  /**
+   * The input this output is the next value of (XLA's input/output aliasing): after a run, a caller
+   * that keeps state feeds this output where it fed that input. Same type as the input; at most one
+   * output updates an input. A backend returning it resident may reuse the input's storage (see
+   * `Executable.run`). AdamW's parameter and moment outputs declare it.
+   */
+  readonly updates?: ValueId;
 }
 
 export interface Graph {
@@ -67,6 +74,13 @@ export function valueTypes(graph: Graph): Map<ValueId, TensorType> {
   for (const input of graph.inputs) types.set(input.id, input.type);
   for (const node of graph.nodes) types.set(node.id, node.type);
   return types;
+}
+
+/** Input id → the name of the output that updates it (`GraphOutput.updates`). */
+export function outputUpdates(graph: Graph): Map<ValueId, string> {
+  const links = new Map<ValueId, string>();
+  for (const o of graph.outputs) if (o.updates !== undefined) links.set(o.updates, o.name);
+  return links;
 }
 
 /** The value an output name refers to, or undefined. */

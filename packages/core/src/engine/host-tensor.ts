@@ -1,10 +1,11 @@
 /**
  * HostTensor: a tensor's values in host memory — a typed array in row-major order with its dtype
- * and shape. This is what feeds and results are made of on every backend. Not a device tensor and not
- * an array library: no arithmetic here.
+ * and shape (f16: a Uint16Array of half bits, see dtype.ts). This is what feeds and results are made
+ * of on every backend. Not a device tensor and not an array library: no arithmetic here.
  */
 import { type DType, type HostArray, allocateArray } from './dtype.js';
 import { GraphError } from './errors.js';
+import { decodeHalf, encodeHalf } from './half.js';
 import { type Shape, isShape, sizeOf } from './shape.js';
 
 export interface HostTensor {
@@ -13,14 +14,15 @@ export interface HostTensor {
   readonly data: HostArray;
 }
 
-/** Builds a HostTensor, copying `values` into a fresh typed array of the dtype (f32 rounds). */
+/** Builds a HostTensor, copying `values` into a fresh typed array of the dtype (f32 and f16 round to nearest even). */
 export function hostTensor(dtype: DType, shape: Shape, values?: ArrayLike<number>): HostTensor {
   if (!isShape(shape)) throw new GraphError('tensor shape', shape, 'an array of non-negative integers');
   const size = sizeOf(shape);
   const data = allocateArray(dtype, size);
   if (values !== undefined) {
     if (values.length !== size) throw new GraphError('tensor values', `${values.length} values`, `${size} for shape [${shape}]`);
-    data.set(values);
+    if (data instanceof Uint16Array) encodeHalf(values, data);
+    else data.set(values);
   }
   return Object.freeze({ dtype, shape: Object.freeze([...shape]), data });
 }
@@ -38,5 +40,12 @@ export function dataMatchesDType(t: HostTensor): boolean {
       return t.data instanceof Float64Array;
     case 'i32':
       return t.data instanceof Int32Array;
+    case 'f16':
+      return t.data instanceof Uint16Array;
   }
+}
+
+/** The tensor's values as numbers: f16 bits decoded (exactly), other dtypes as stored. */
+export function hostValues(t: HostTensor): Float64Array | Float32Array | Int32Array {
+  return t.data instanceof Uint16Array ? decodeHalf(t.data) : t.data;
 }

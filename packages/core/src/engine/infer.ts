@@ -9,7 +9,8 @@
 import { type DType, DTYPES, isFloat } from './dtype.js';
 import { GraphError } from './errors.js';
 import type { TensorType } from './graph.js';
-import type { OpAttrs, OpKind } from './ops.js';
+import { packedLength } from './decompositions/packing.js';
+import type { OpAttrs, OpKind, PackedGrads } from './ops.js';
 import { broadcastShapes, broadcastsTo, isShape, reducedShape, sameShape, sizeOf } from './shape.js';
 
 type Infer<K extends OpKind> = (inputs: readonly TensorType[], attrs: OpAttrs[K], op: string) => TensorType;
@@ -238,26 +239,75 @@ export const INFER: { readonly [K in OpKind]: Infer<K> } = {
     return x;
   },
   gelu: unaryFloat,
-  attention: (inputs, attrs, op) => {
-    const q = arg(inputs, 0, op);
-    const k = arg(inputs, 1, op);
-    const v = arg(inputs, 2, op);
-    requireFloat(q, `${op} q`);
-    sameDType(q, k, op);
-    sameDType(q, v, op);
-    const scores = matmulShape(q, k, { transposeA: false, transposeB: true }, `${op} q·kᵀ`);
-    const out = matmulShape({ dtype: q.dtype, shape: scores }, v, { transposeA: false, transposeB: false }, `${op} p·v`);
-    const mask = inputs[3];
-    if (mask && !broadcastsTo(mask.shape, scores)) {
-      throw new GraphError(`${op} mask shape`, [...mask.shape], `a shape that broadcasts to the scores [${scores}]`);
-    }
-    if (attrs.causal && scores[scores.length - 2]! > scores[scores.length - 1]!) {
-      throw new GraphError(`${op} causal query length`, scores[scores.length - 2], `≤ key length ${scores[scores.length - 1]}`);
-    }
-    if (!Number.isFinite(attrs.scale)) throw new GraphError(`${op} scale`, attrs.scale, 'a finite number');
-    return { dtype: q.dtype, shape: out };
+  attention: (inputs, attrs, op) => attentionType(inputs, inputs[3], attrs, op),
+  geluGrad: (inputs, _attrs, op) => {
+    const x = unaryFloat(inputs, {}, op);
+    sameType(x, arg(inputs, 1, op), `${op} dy`);
+    return x;
+  },
+  softmaxGrad: (inputs, attrs, op) => {
+    const y = unaryFloat(inputs, {}, op);
+    checkAxis(attrs.axis, y, op);
+    sameType(y, arg(inputs, 1, op), `${op} dy`);
+    return y;
+  },
+  logSoftmaxGrad: (inputs, attrs, op) => {
+    const y = unaryFloat(inputs, {}, op);
+    checkAxis(attrs.axis, y, op);
+    sameType(y, arg(inputs, 1, op), `${op} dy`);
+    return y;
+  },
+  layerNormGrad: (inputs, attrs, op) => {
+    const x = arg(inputs, 0, op);
+    const weight = arg(inputs, 1, op);
+    INFER.layerNorm([x, weight, weight], { eps: attrs.eps }, op);
+    sameType(x, arg(inputs, 2, op), `${op} dy`);
+    checkGrads(attrs.grads, op);
+    return { dtype: x.dtype, shape: [packedLength([x.shape, weight.shape, weight.shape], attrs.grads)] };
+  },
+  attentionGrad: (inputs, attrs, op) => {
+    const [q, k, v] = [arg(inputs, 0, op), arg(inputs, 1, op), arg(inputs, 2, op)];
+    const out = attentionType([q, k, v], inputs[4], attrs, op);
+    sameType(out, arg(inputs, 3, op), `${op} dy`);
+    checkGrads(attrs.grads, op);
+    return { dtype: q.dtype, shape: [packedLength([q.shape, k.shape, v.shape], attrs.grads)] };
   },
 };
+
+function sameType(expected: TensorType, t: TensorType, field: string): void {
+  if (t.dtype !== expected.dtype || !sameShape(t.shape, expected.shape)) {
+    throw new GraphError(field, `${t.dtype}[${t.shape}]`, `${expected.dtype}[${expected.shape}]`);
+  }
+}
+
+function checkGrads(grads: PackedGrads, op: string): void {
+  const ok = Array.isArray(grads) && grads.length === 3 && grads.every((g) => typeof g === 'boolean') && grads.some(Boolean);
+  if (!ok) throw new GraphError(`${op} grads`, grads, 'three booleans, at least one true');
+}
+
+function attentionType(
+  inputs: readonly TensorType[],
+  mask: TensorType | undefined,
+  attrs: { readonly causal: boolean; readonly scale: number },
+  op: string,
+): TensorType {
+  const q = arg(inputs, 0, op);
+  const k = arg(inputs, 1, op);
+  const v = arg(inputs, 2, op);
+  requireFloat(q, `${op} q`);
+  sameDType(q, k, op);
+  sameDType(q, v, op);
+  const scores = matmulShape(q, k, { transposeA: false, transposeB: true }, `${op} q·kᵀ`);
+  const out = matmulShape({ dtype: q.dtype, shape: scores }, v, { transposeA: false, transposeB: false }, `${op} p·v`);
+  if (mask && !broadcastsTo(mask.shape, scores)) {
+    throw new GraphError(`${op} mask shape`, [...mask.shape], `a shape that broadcasts to the scores [${scores}]`);
+  }
+  if (attrs.causal && scores[scores.length - 2]! > scores[scores.length - 1]!) {
+    throw new GraphError(`${op} causal query length`, scores[scores.length - 2], `≤ key length ${scores[scores.length - 1]}`);
+  }
+  if (!Number.isFinite(attrs.scale)) throw new GraphError(`${op} scale`, attrs.scale, 'a finite number');
+  return { dtype: q.dtype, shape: out };
+}
 
 function checkAxis(axis: number, x: TensorType, op: string): void {
   if (!Number.isInteger(axis) || axis < 0 || axis >= x.shape.length) {

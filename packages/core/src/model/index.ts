@@ -50,6 +50,7 @@ export {
   TRAINING_INPUTS,
   LOSS_OUTPUT,
   SCORES_OUTPUT,
+  DEFAULT_LOSS_SCALE,
   buildLossGraph,
   buildTrainingGraph,
 } from './training-graph.js';

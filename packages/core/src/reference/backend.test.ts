@@ -18,8 +18,11 @@ const decomposed = referenceBackend({ composites: [] });
 
 describe('referenceBackend', () => {
   it('declares what it supports, and nothing resident', () => {
-    expect(fused.support.dtypes).toEqual(['f32', 'f64', 'i32']);
-    expect(fused.support.composites).toEqual(['softmax', 'logSoftmax', 'layerNorm', 'gelu', 'attention']);
+    expect(fused.support.dtypes).toEqual(['f32', 'f64', 'i32', 'f16']);
+    expect(fused.support.composites).toEqual([
+      ...['softmax', 'logSoftmax', 'layerNorm', 'gelu', 'attention'],
+      ...['geluGrad', 'softmaxGrad', 'logSoftmaxGrad', 'layerNormGrad', 'attentionGrad'],
+    ]);
     expect(fused.support.resident).toBe(false);
     expect(fused.upload).toBeUndefined();
   });

@@ -2,10 +2,11 @@
  * The reference backend: plain-loop kernels for every op in f32, f64 and i32. Clear, not fast — the
  * definition other backends are checked against. By default it claims every composite (runs the
  * fused kernels); `referenceBackend({ composites: [] })` runs their decompositions instead.
- * It keeps nothing resident (`support.resident: false`, no upload).
+ * It keeps nothing resident (`support.resident: false`, no upload): `run` honours `RunOptions.outputs`
+ * and returns every output on the host.
  */
-import type { Backend, BackendSupport, Executable, Feed } from '../engine/backend.js';
-import { prepareForBackend } from '../engine/backend.js';
+import type { Backend, BackendSupport, Executable, Feed, RunOptions } from '../engine/backend.js';
+import { isResident, prepareForBackend, selectOutputs } from '../engine/backend.js';
 import { DTYPES } from '../engine/dtype.js';
 import { GraphError } from '../engine/errors.js';
 import type { Graph } from '../engine/graph.js';
@@ -42,11 +43,13 @@ export function referenceBackend(options: ReferenceBackendOptions = {}): Referen
     return {
       graph: prepared,
       runSync,
-      run: async (feeds: Readonly<Record<string, Feed>>) => {
+      // Resident requests are ignored, as the contract says for `resident: false`: outputs come back on the host.
+      run: async (feeds: Readonly<Record<string, Feed>>, options?: RunOptions) => {
         for (const [name, feed] of Object.entries(feeds)) {
-          if ('kind' in feed) throw new GraphError(`feeds.${name}`, 'a resident tensor', 'a host tensor (the reference backend keeps nothing resident)');
+          if (isResident(feed)) throw new GraphError(`feeds.${name}`, 'a resident tensor', 'a host tensor (the reference backend keeps nothing resident)');
         }
-        return runSync(feeds as Readonly<Record<string, HostTensor>>);
+        const { outputs } = selectOutputs(prepared, options);
+        return interpret(prepared, feeds as Readonly<Record<string, HostTensor>>, options?.outputs === undefined ? undefined : outputs);
       },
       dispose: () => {},
     };

@@ -1,6 +1,7 @@
 /**
  * The reference interpreter: checks feeds against the graph's inputs, runs every node's kernel in
- * order, releases each value after its last use, and returns the outputs by name. Synchronous and
+ * order (skipping those no requested output needs), releases each value after its last use, and
+ * returns the outputs by name. Synchronous and
  * single-threaded on purpose: it is the definition other backends are compared with.
  */
 import { GraphError } from '../engine/errors.js';
@@ -29,16 +30,24 @@ export function checkFeeds(graph: Graph, feeds: Readonly<Record<string, unknown>
   }
 }
 
-export function interpret(graph: Graph, feeds: Readonly<Record<string, HostTensor>>): Record<string, HostTensor> {
+/** Runs `graph`; returns the outputs named in `only` (default all). Nodes no returned output needs are skipped. */
+export function interpret(graph: Graph, feeds: Readonly<Record<string, HostTensor>>, only?: readonly string[]): Record<string, HostTensor> {
   checkFeeds(graph, feeds);
+  const wanted = only === undefined ? graph.outputs : graph.outputs.filter((o) => only.includes(o.name));
   const values = new Map<ValueId, HostTensor>();
   for (const input of graph.inputs) values.set(input.id, feeds[input.id]!);
 
+  const keep = new Set(wanted.map((o) => o.value));
+  const live = new Set(keep);
+  for (let i = graph.nodes.length - 1; i >= 0; i--) {
+    const node = graph.nodes[i]!;
+    if (live.has(node.id)) for (const id of node.inputs) live.add(id);
+  }
   const lastUse = new Map<ValueId, number>();
-  graph.nodes.forEach((node, i) => node.inputs.forEach((id) => lastUse.set(id, i)));
-  const keep = new Set(graph.outputs.map((o) => o.value));
+  graph.nodes.forEach((node, i) => live.has(node.id) && node.inputs.forEach((id) => lastUse.set(id, i)));
 
   graph.nodes.forEach((node, i) => {
+    if (!live.has(node.id)) return;
     const inputs = node.inputs.map((id) => values.get(id)!);
     const kernel = KERNELS[node.kind] as Kernel<OpKind>;
     const data = kernel(inputs, node.attrs, node.type);
@@ -47,6 +56,6 @@ export function interpret(graph: Graph, feeds: Readonly<Record<string, HostTenso
   });
 
   const outputs: Record<string, HostTensor> = {};
-  for (const output of graph.outputs) outputs[output.name] = values.get(output.value)!;
+  for (const output of wanted) outputs[output.name] = values.get(output.value)!;
   return outputs;
 }

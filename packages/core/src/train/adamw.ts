@@ -11,8 +11,9 @@
  * β1, β2, ε and wd are fixed when the graph is built (they never change during a run); lr and the two
  * bias corrections 1 − β1ᵗ, 1 − β2ᵗ change every step and are fed as scalar `data` inputs
  * (`adamwScalarFeeds`), so one compiled graph serves the whole run. Moments are `state` inputs named
- * `adamw.m.<param>` / `adamw.v.<param>`; each updated value is an output named after the input it
- * replaces (output `layers.0.mlp.dense_h_to_4h.weight` is that parameter's new value).
+ * `adamw.m.<param>` / `adamw.v.<param>`. Each updated value is an output that declares the input it
+ * replaces (`updates`, the contract a trainer and a backend act on) and, for readability, also carries
+ * that input's name (output `layers.0.mlp.dense_h_to_4h.weight` updates that parameter).
  *
  * Not a parameter-group system (one setting for every trainable tensor, as the paper) and not a
  * gradient clipper (the paper clips nothing).
@@ -45,7 +46,7 @@ export const DEFAULT_ADAMW: ResolvedAdamWOptions = Object.freeze({ weightDecay: 
 const unitInterval = (what: string) =>
   z.number(expect(`a number in [0, 1) ${what}`)).refine((x) => x >= 0 && x < 1, { error: `a number in [0, 1) ${what}` });
 
-const AdamWOptionsSchema = z
+export const AdamWOptionsSchema = z
   .object({
     weightDecay: z.number(expect('a finite number ≥ 0')).refine((x) => Number.isFinite(x) && x >= 0, { error: 'a finite number ≥ 0' }).default(DEFAULT_ADAMW.weightDecay),
     beta1: unitInterval('(β1)').default(DEFAULT_ADAMW.beta1),
@@ -108,9 +109,9 @@ export function addAdamWUpdate(b: GraphBuilder, targets: readonly AdamWTarget[],
       const v1 = b.add(b.mul(v, beta2), b.mul(b.mul(t.grad, 1 - beta2), t.grad)); //     [...]
       const denom = b.add(b.div(b.sqrt(v1), bc2Sqrt), eps); //                           [...]
       const p1 = b.sub(decayed, b.mul(b.div(m1, denom), stepSize)); //                    [...]
-      b.output(t.name, p1);
-      b.output(momentName('m', t.name), m1);
-      b.output(momentName('v', t.name), v1);
+      b.output(t.name, p1, { updates: t.param });
+      b.output(momentName('m', t.name), m1, { updates: m });
+      b.output(momentName('v', t.name), v1, { updates: v });
     });
   }
 }

@@ -11,11 +11,13 @@ import { type TrainerCheckpoint, type TrainerState, TRAINER_CHECKPOINT_FORMAT, d
 
 const STATE: TrainerState = {
   step: 3,
+  epoch: 0,
   dataPosition: 24,
+  pairs: 24,
   tokens: 301,
   flopUsed: 1.5e9,
   accounting: 'paper',
-  totalSteps: 10,
+  steps: 10,
   peakLearningRate: 1e-3,
   warmupFraction: 0.1,
   optimizer: { weightDecay: 0.1, beta1: 0.9, beta2: 0.999, eps: 1e-8 },
@@ -24,6 +26,10 @@ const STATE: TrainerState = {
   batch: { B: 8, Tq: 6, Tp: 8 },
   dtype: 'f64',
   seed: 0,
+  pooling: 'mean',
+  inverseTemperature: 40,
+  padId: 0,
+  partialBatch: 'run',
   trainable: ['a.bias', 'b.bias'],
 };
 
@@ -63,7 +69,7 @@ describe('trainer checkpoint bytes', () => {
       edit(m, meta);
       return writeSafetensors(m, meta);
     };
-    expect(() => decodeTrainerCheckpoint(writeSafetensors(tensors))).toThrow(/format: expected "repurpose\.trainer-checkpoint\.v1"/);
+    expect(() => decodeTrainerCheckpoint(writeSafetensors(tensors))).toThrow(/format: expected "repurpose\.trainer-checkpoint\.v2"/);
     expect(() => decodeTrainerCheckpoint(rewrite((_, meta) => (meta['repurpose.trainer'] = '{not json')))).toThrow(/the trainer state as JSON/);
     expect(() => decodeTrainerCheckpoint(rewrite((_, meta) => (meta['repurpose.trainer'] = JSON.stringify({ ...STATE, step: -1 }))))).toThrow(/checkpoint\.state\.step/);
     expect(() => decodeTrainerCheckpoint(rewrite((m) => m.delete(momentName('v', 'b.bias'))))).toThrow(/adamw\.v\.b\.bias/);

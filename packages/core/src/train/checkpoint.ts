@@ -2,8 +2,9 @@
  * Trainer checkpoints as ONE safetensors file (bytes; browser-safe): the trainable tensors under
  * their parameter names (HF or LoRA adapter names), both AdamW moments under `adamw.m.<name>` /
  * `adamw.v.<name>`, and the run state as JSON in the header's `__metadata__` (key `repurpose.trainer`):
- * step, data position, tokens and FLOP spent, and the settings a resume must repeat (method, schedule,
- * optimiser, batch shape, dtype, seed).
+ * step, epoch, data position, tokens and FLOP spent, and every setting a resume must repeat
+ * (settings.ts). Key `repurpose.checksum` holds a CRC-32 of the state and all tensor bytes, verified
+ * on load, so a corrupted file is refused instead of resuming from silently wrong numbers.
  *
  * One file rather than tensors + a JSON beside them: a single atomic rename (train/checkpoint-file.ts)
  * then commits everything together, so a crash can never pair new tensors with an old step. Tensors
@@ -18,41 +19,35 @@ import type { FloatDType } from '../engine/dtype.js';
 import { type HostTensor, hostTensor } from '../engine/host-tensor.js';
 import { readSafetensors } from '../io/safetensors-read.js';
 import { writeSafetensors, type TensorToWrite } from '../io/safetensors-write.js';
-import { FineTuningMethodSchema } from '../methods/method.js';
 import { expect, integerAtLeast, validate } from '../validate.js';
 import { momentName } from './adamw.js';
+import { crc32Hex } from './checksum.js';
+import { TrainerSettingsSchema } from './settings.js';
 
-export const TRAINER_CHECKPOINT_FORMAT = 'repurpose.trainer-checkpoint.v1';
+export const TRAINER_CHECKPOINT_FORMAT = 'repurpose.trainer-checkpoint.v2';
 const STATE_KEY = 'repurpose.trainer';
+const CHECKSUM_KEY = 'repurpose.checksum';
 const FORMAT_KEY = 'format';
 
 const nonNegative = (what: string) => z.number(expect(`a finite number ≥ 0 ${what}`)).refine((x) => Number.isFinite(x) && x >= 0, { error: `a finite number ≥ 0 ${what}` });
 
-export const TrainerStateSchema = z
-  .object({
-    /** Optimizer steps taken (the next step's 0-based index). */
-    step: integerAtLeast(0, '(steps taken)'),
-    /** Pairs consumed: where the next batch starts. */
-    dataPosition: integerAtLeast(0, '(pairs consumed)'),
-    /** Real (unpadded) tokens trained on. */
-    tokens: integerAtLeast(0, '(tokens)'),
-    /** FLOP spent, in `accounting`. */
-    flopUsed: nonNegative('(FLOP)'),
-    accounting: z.enum(['paper', 'detailed'], expect('"paper" or "detailed"')),
-    totalSteps: integerAtLeast(1, '(schedule steps)'),
-    peakLearningRate: z.number(expect('a positive number')).positive(),
-    warmupFraction: z.number(expect('a number in [0, 1]')).min(0).max(1),
-    optimizer: z.object({ weightDecay: z.number(), beta1: z.number(), beta2: z.number(), eps: z.number() }).strict(),
-    method: FineTuningMethodSchema,
-    loraEmbedIn: z.boolean(expect('a boolean')),
-    batch: z.object({ B: integerAtLeast(1), Tq: integerAtLeast(1), Tp: integerAtLeast(1) }).strict(),
-    dtype: z.enum(['f32', 'f64'], expect('"f32" or "f64"')),
-    /** Seeds the LoRA adapter initialisation; the loop itself draws nothing random (no dropout). */
-    seed: z.number(expect('an integer')).int(),
-    /** Trainable tensor names, in plan order. */
-    trainable: z.array(z.string(), expect('an array of parameter names')),
-  })
-  .strict();
+/** The run state: every setting (settings.ts, the one schema) and the progress. */
+export const TrainerStateSchema = TrainerSettingsSchema.extend({
+  /** Optimizer steps taken (the next step's 0-based index). */
+  step: integerAtLeast(0, '(steps taken)'),
+  /** Passes over the data completed (0 during the first). */
+  epoch: integerAtLeast(0, '(epochs completed)'),
+  /** Pairs consumed in the current epoch: where the next batch starts. */
+  dataPosition: integerAtLeast(0, '(pairs consumed this epoch)'),
+  /** Pairs trained on, all epochs. */
+  pairs: integerAtLeast(0, '(pairs trained on)'),
+  /** Real (unpadded) tokens trained on. */
+  tokens: integerAtLeast(0, '(tokens)'),
+  /** FLOP spent, in `accounting`. */
+  flopUsed: nonNegative('(FLOP)'),
+  /** Trainable tensor names, in plan order. */
+  trainable: z.array(z.string(), expect('an array of parameter names')),
+}).strict();
 
 export type TrainerState = z.infer<typeof TrainerStateSchema>;
 
@@ -77,7 +72,8 @@ export function trainerCheckpointContents(checkpoint: TrainerCheckpoint): { tens
     put(momentName('m', name), checkpoint.moments.get(momentName('m', name)));
     put(momentName('v', name), checkpoint.moments.get(momentName('v', name)));
   }
-  return { tensors, metadata: { [FORMAT_KEY]: TRAINER_CHECKPOINT_FORMAT, [STATE_KEY]: JSON.stringify(state) } };
+  const stateJson = JSON.stringify(state);
+  return { tensors, metadata: { [FORMAT_KEY]: TRAINER_CHECKPOINT_FORMAT, [STATE_KEY]: stateJson, [CHECKSUM_KEY]: checksum(stateJson, tensors as ReadonlyMap<string, { readonly data: ArrayBufferView }>) } };
 }
 
 export function encodeTrainerCheckpoint(checkpoint: TrainerCheckpoint): Uint8Array {
@@ -125,5 +121,23 @@ export function decodeTrainerCheckpoint(bytes: Uint8Array | ArrayBuffer, field =
   }
   const extra = [...contents.tensors.keys()].filter((n) => !expected.has(n));
   if (extra.length > 0) throw new ValidationError(`${field} tensors`, extra, 'only the trainable tensors and their two AdamW moments');
+  // Last, after the structural checks (which name what is wrong more precisely), and before any tensor
+  // is handed out: a flipped bit anywhere in the state or the data is refused.
+  const stored = metadata[CHECKSUM_KEY];
+  const actual = checksum(metadata[STATE_KEY]!, contents.tensors as ReadonlyMap<string, { readonly data: ArrayBufferView }>);
+  if (stored !== actual) {
+    throw new ValidationError(`${field} __metadata__.${CHECKSUM_KEY}`, stored, `${actual}, the checksum of its state and tensors (the file is corrupted, or was edited)`);
+  }
   return { state, parameters, moments };
+}
+
+/** `crc32:<hex>` over the state JSON and, by sorted name, each tensor's name and bytes (independent of file layout). */
+function checksum(stateJson: string, tensors: ReadonlyMap<string, { readonly data: ArrayBufferView }>): string {
+  const text = new TextEncoder();
+  const parts: Uint8Array[] = [text.encode(stateJson)];
+  for (const name of [...tensors.keys()].sort()) {
+    const data = tensors.get(name)!.data;
+    parts.push(text.encode(name), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  }
+  return `crc32:${crc32Hex(parts)}`;
 }

@@ -41,7 +41,7 @@ describe('trainer acceptance', () => {
       (e) => events.push(e),
     );
     const after = await heldOutLoss(result.parameters);
-    const losses = events.flatMap((e) => (e.kind === 'step' ? [e.loss] : []));
+    const losses = events.flatMap((e) => (e.kind === 'step' ? [e.loss!] : []));
     const lnB = Math.log(B);
     console.log(
       `InfoNCE, B = ${B}: held-out loss ${before.toFixed(3)} → ${after.toFixed(3)} (ln B = ${lnB.toFixed(3)}, 0.3·ln B = ${(0.3 * lnB).toFixed(3)}); ` +

@@ -16,6 +16,7 @@ export {
   type MomentKind,
   type ResolvedAdamWOptions,
   ADAMW_INPUTS,
+  AdamWOptionsSchema,
   DEFAULT_ADAMW,
   addAdamWUpdate,
   adamwScalarFeeds,
@@ -48,3 +49,13 @@ export {
   train,
   trainEvents,
 } from './trainer.js';
+export {
+  type TrainerSettingName,
+  type TrainerSettings,
+  TRAINER_SETTING_DEFAULTS,
+  TRAINER_SETTING_NAMES,
+  TrainerSettingsSchema,
+  checkResumeSettings,
+} from './settings.js';
+export { type DeviceTensors, deviceTensors } from './device-tensors.js';
+export { crc32Hex } from './checksum.js';

@@ -1,9 +1,11 @@
 /**
  * `checkGraph`: verifies a graph that arrived from elsewhere (a file, another tool, a hand-edited
  * pass): unique ids, topological order, known kinds, arities and re-inferred types equal to the
- * recorded ones, outputs naming existing values. Throws a GraphError on the first problem.
+ * recorded ones, outputs naming existing values, and every `updates` link naming an input of the
+ * output's type that no other output updates. Throws a GraphError on the first problem.
  * Graphs made by GraphBuilder are correct by construction; backends may call this at compile time.
  */
+import { checkUpdate } from '../builder.js';
 import { GraphError } from '../errors.js';
 import type { Graph, TensorType, ValueId } from '../graph.js';
 import { inferType } from '../infer.js';
@@ -39,6 +41,8 @@ export function checkGraph(graph: Graph): void {
   for (const output of graph.outputs) {
     if (names.has(output.name)) throw new GraphError('output name', output.name, 'a unique name');
     names.add(output.name);
-    if (!types.has(output.value)) throw new GraphError(`output ${output.name}`, output.value, 'an existing value id');
+    const type = types.get(output.value);
+    if (!type) throw new GraphError(`output ${output.name}`, output.value, 'an existing value id');
+    if (output.updates !== undefined) checkUpdate(output.name, type, output.updates, graph.inputs, graph.outputs.slice(0, graph.outputs.indexOf(output)));
   }
 }

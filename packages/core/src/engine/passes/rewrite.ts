@@ -18,7 +18,7 @@ export function rewriteGraph(graph: Graph, rewrite: NodeRewrite): Graph {
     const out = b.inScope(node.scope, () => rewrite(node, inputs, b) ?? b.node(node.kind, inputs, node.attrs));
     map.set(node.id, out);
   }
-  for (const output of graph.outputs) b.output(output.name, map.get(output.value)!);
+  for (const output of graph.outputs) b.output(output.name, map.get(output.value)!, { updates: output.updates });
   return b.build();
 }
 

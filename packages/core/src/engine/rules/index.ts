@@ -1,11 +1,15 @@
 /**
  * GRAD_RULES: one entry per op, exhaustive by type. Primitives must have a rule; a composite has its
  * own rule or 'decompose' (differentiate through its decomposition — `grad` expands it first).
- * layerNorm and attention go through their decompositions: the rules would be long, and the
- * decomposed backward is what the finite-difference tests check anyway.
+ * The forward composites (gelu, softmax, logSoftmax, layerNorm, attention) each emit their backward
+ * composite (geluGrad, …, attentionGrad), so a backend that claims a composite fused also gets its
+ * backward as one node. The backward composites themselves are 'decompose': a second-order gradient
+ * (grad of a grad graph) differentiates through their decompositions, which is correct, merely not
+ * fused; nothing in this library takes one today.
  */
 import type { CompositeKind, PrimitiveKind } from '../ops.js';
 import { addGrad } from './add.js';
+import { attentionGrad } from './attention.js';
 import { broadcastGrad } from './broadcast.js';
 import { castGrad } from './cast.js';
 import { compareGrad } from './compare.js';
@@ -18,6 +22,7 @@ import { fillGrad } from './fill.js';
 import { gatherGrad } from './gather.js';
 import { geluGrad } from './gelu.js';
 import { iotaGrad } from './iota.js';
+import { layerNormGrad } from './layer-norm.js';
 import { logSoftmaxGrad } from './log-softmax.js';
 import { logGrad } from './log.js';
 import { maxGrad } from './max.js';
@@ -79,7 +84,12 @@ export const GRAD_RULES: GradRules = {
   scatterAdd: scatterAddGrad,
   softmax: softmaxGrad,
   logSoftmax: logSoftmaxGrad,
-  layerNorm: 'decompose',
+  layerNorm: layerNormGrad,
   gelu: geluGrad,
-  attention: 'decompose',
+  attention: attentionGrad,
+  geluGrad: 'decompose',
+  softmaxGrad: 'decompose',
+  logSoftmaxGrad: 'decompose',
+  layerNormGrad: 'decompose',
+  attentionGrad: 'decompose',
 };

@@ -1,7 +1,9 @@
-/** Gradient of logSoftmax, its own rule: dx = dy − softmax(x)·Σ dy, with softmax(x) = exp(y). */
+/**
+ * Gradient of logSoftmax: one logSoftmaxGrad composite on the output; the formula
+ * (dx = dy − softmax(x)·Σ dy, softmax(x) = exp(y)) is in decompositions/log-softmax-grad.ts.
+ */
 import type { GradRule } from './rule.js';
 
-export const logSoftmaxGrad: GradRule<'logSoftmax'> = ({ b, node, output, dy }) => {
-  const total = b.sum(dy, node.attrs.axis, { keepDims: true });
-  return [b.sub(dy, b.mul(b.exp(output), total))];
-};
+export const logSoftmaxGrad: GradRule<'logSoftmax'> = ({ b, node, output, dy }) => [
+  b.node('logSoftmaxGrad', [output, dy], { axis: node.attrs.axis }),
+];

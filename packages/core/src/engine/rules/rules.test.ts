@@ -119,7 +119,12 @@ const CASES: { readonly [K in OpKind]: readonly GradCase[] | typeof NO_GRADIENT 
     c('axis -1, large logits', { x: s(3, 5) }, (b, x) => b.logSoftmax(b.mul(x.x!, 40), -1)),
     c('axis 1 of 3', { x: s(2, 3, 2) }, (b, x) => b.logSoftmax(x.x!, 1)),
   ],
-  layerNorm: [c('[2,3,5] with weight and bias', { x: s(2, 3, 5), w: s(5), bias: s(5) }, (b, x) => b.layerNorm(x.x!, x.w!, x.bias!, 1e-5))],
+  layerNorm: [
+    c('[2,3,5] with weight and bias', { x: s(2, 3, 5), w: s(5), bias: s(5) }, (b, x) => b.layerNorm(x.x!, x.w!, x.bias!, 1e-5)),
+    c('weight frozen (constant): dx and dbias packed', { x: s(3, 4), bias: s(4) }, (b, x) =>
+      b.layerNorm(x.x!, b.constant([0.5, 1.5, -1, 2], [4], 'f64'), x.bias!, 1e-5),
+    ),
+  ],
   gelu: [c('[3,4] wide range', { x: s(3, 4) }, (b, x) => b.gelu(b.mul(x.x!, 3)))],
   attention: [
     c('causal + padding mask', { q: s(2, 2, 3, 4), k: s(2, 2, 3, 4), v: s(2, 2, 3, 4), m: { shape: [2, 1, 1, 3], values: 'mask' } }, (b, x) =>
@@ -130,6 +135,30 @@ const CASES: { readonly [K in OpKind]: readonly GradCase[] | typeof NO_GRADIENT 
     ),
     c('unmasked, k/v broadcast over heads', { q: s(2, 3, 2, 4), k: s(2, 1, 3, 4), v: s(2, 1, 3, 5) }, (b, x) =>
       b.attention(x.q!, x.k!, x.v!, { causal: false }),
+    ),
+    c('v frozen (only dq, dk packed)', { q: s(1, 3, 4), k: s(1, 3, 4) }, (b, x) =>
+      b.attention(x.q!, x.k!, b.constant(Array.from({ length: 12 }, (_, i) => Math.sin(i)), [1, 3, 4], 'f64'), { causal: true }),
+    ),
+  ],
+  // Backward composites: their rule is 'decompose', so these are second-order checks through the
+  // decompositions (the first-order rules that emit them are the forward cases above).
+  geluGrad: [c('[3,4]', { x: s(3, 4), dy: s(3, 4) }, (b, x) => b.node('geluGrad', [b.mul(x.x!, 3), x.dy!], {}))],
+  softmaxGrad: [c('axis 1', { y: pos(2, 4), dy: s(2, 4) }, (b, x) => b.node('softmaxGrad', [x.y!, x.dy!], { axis: 1 }))],
+  logSoftmaxGrad: [c('axis 0', { y: s(3, 2), dy: s(3, 2) }, (b, x) => b.node('logSoftmaxGrad', [x.y!, x.dy!], { axis: 0 }))],
+  layerNormGrad: [
+    c('all three packed', { x: s(2, 3, 4), w: s(4), dy: s(2, 3, 4) }, (b, x) =>
+      b.node('layerNormGrad', [x.x!, x.w!, x.dy!], { eps: 1e-5, grads: [true, true, true] }),
+    ),
+    c('dx and dbias only, rank 1', { x: s(5), w: s(5), dy: s(5) }, (b, x) =>
+      b.node('layerNormGrad', [x.x!, x.w!, x.dy!], { eps: 1e-5, grads: [true, false, true] }),
+    ),
+  ],
+  attentionGrad: [
+    c('causal + mask, all three', { q: s(1, 2, 3, 2), k: s(1, 2, 3, 2), v: s(1, 2, 3, 2), dy: s(1, 2, 3, 2), m: { shape: [1, 1, 1, 3], values: 'mask' } }, (b, x) =>
+      b.node('attentionGrad', [x.q!, x.k!, x.v!, x.dy!, x.m!], { causal: true, scale: 0.6, grads: [true, true, true] }),
+    ),
+    c('dk only, k/v broadcast', { q: s(2, 2, 3), k: s(1, 3, 3), v: s(1, 3, 2), dy: s(2, 2, 2) }, (b, x) =>
+      b.node('attentionGrad', [x.q!, x.k!, x.v!, x.dy!], { causal: false, scale: 0.5, grads: [false, true, false] }),
     ),
   ],
 };

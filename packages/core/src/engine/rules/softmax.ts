@@ -1,10 +1,7 @@
 /**
- * Gradient of softmax, its own rule rather than through the decomposition (fewer nodes, and only
- * the output is saved): dx = y ⊙ (dy − Σ(dy ⊙ y)) along the axis.
+ * Gradient of softmax: one softmaxGrad composite on the output (the backward needs y, not x), so a
+ * backend may run it fused; the formula is in decompositions/softmax-grad.ts.
  */
 import type { GradRule } from './rule.js';
 
-export const softmaxGrad: GradRule<'softmax'> = ({ b, node, output, dy }) => {
-  const inner = b.sum(b.mul(dy, output), node.attrs.axis, { keepDims: true });
-  return [b.mul(output, b.sub(dy, inner))];
-};
+export const softmaxGrad: GradRule<'softmax'> = ({ b, node, output, dy }) => [b.node('softmaxGrad', [output, dy], { axis: node.attrs.axis })];

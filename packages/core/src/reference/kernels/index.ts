@@ -1,11 +1,14 @@
 /**
  * KERNELS: the reference kernel of every op, exhaustive by type — the living definition of what each
  * op computes. Composites have fused kernels here too; `referenceBackend({ composites: [] })` runs
- * their decompositions instead, which is how the two are checked against each other.
+ * their decompositions instead, which is how the two are checked against each other. Every kernel
+ * also computes f16 through `halfEmulated` (half-emulation.ts).
  */
 import type { OpKind } from '../../engine/ops.js';
 import type { Kernel } from '../kernel.js';
+import { halfEmulated } from './half-emulation.js';
 import { addKernel } from './add.js';
+import { attentionGradKernel } from './attention-grad.js';
 import { attentionKernel } from './attention.js';
 import { broadcastKernel } from './broadcast.js';
 import { castKernel } from './cast.js';
@@ -17,8 +20,10 @@ import { erfKernel } from './erf.js';
 import { expKernel } from './exp.js';
 import { fillKernel } from './fill.js';
 import { gatherKernel } from './gather.js';
+import { geluGradKernel } from './gelu-grad.js';
 import { geluKernel } from './gelu.js';
 import { iotaKernel } from './iota.js';
+import { layerNormGradKernel } from './layer-norm-grad.js';
 import { layerNormKernel } from './layer-norm.js';
 import { logSoftmaxKernel } from './log-softmax.js';
 import { logKernel } from './log.js';
@@ -33,6 +38,7 @@ import { reshapeKernel } from './reshape.js';
 import { rsqrtKernel } from './rsqrt.js';
 import { scatterAddKernel } from './scatter-add.js';
 import { sliceKernel } from './slice.js';
+import { logSoftmaxGradKernel, softmaxGradKernel } from './softmax-grad.js';
 import { softmaxKernel } from './softmax.js';
 import { sqrtKernel } from './sqrt.js';
 import { subKernel } from './sub.js';
@@ -41,7 +47,9 @@ import { tanhKernel } from './tanh.js';
 import { transposeKernel } from './transpose.js';
 import { whereKernel } from './where.js';
 
-export const KERNELS: { readonly [K in OpKind]: Kernel<K> } = {
+type KernelTable = { readonly [K in OpKind]: Kernel<K> };
+
+const PLAIN: KernelTable = {
   constant: constantKernel,
   fill: fillKernel,
   iota: iotaKernel,
@@ -77,4 +85,14 @@ export const KERNELS: { readonly [K in OpKind]: Kernel<K> } = {
   layerNorm: layerNormKernel,
   gelu: geluKernel,
   attention: attentionKernel,
+  geluGrad: geluGradKernel,
+  softmaxGrad: softmaxGradKernel,
+  logSoftmaxGrad: logSoftmaxGradKernel,
+  layerNormGrad: layerNormGradKernel,
+  attentionGrad: attentionGradKernel,
 };
+
+/** The table with f16 emulation around every kernel (half-emulation.ts says how f16 is computed). */
+export const KERNELS: KernelTable = Object.fromEntries(
+  Object.entries(PLAIN).map(([kind, kernel]) => [kind, halfEmulated(kernel as Kernel<OpKind>)]),
+) as unknown as KernelTable;

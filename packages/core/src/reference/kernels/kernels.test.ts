@@ -1,132 +1,15 @@
 /**
- * Every reference kernel on hand-computed literals. The table is keyed by op kind, so a new op
- * without a literal test is a compile error. Each case runs twice — composites fused and composites
+ * Every reference kernel on hand-computed literals. The table (testing/op-cases.ts, shared with the
+ * conformance suite every backend runs) is keyed by op kind, so a new op without a literal test is a
+ * compile error. Each case runs twice — composites fused and composites
  * decomposed — so the decompositions are held to the same literals as the fused kernels.
  */
 import { describe, expect, it } from 'vitest';
-import { GraphBuilder, type Tensor } from '../../engine/builder.js';
-import type { DType } from '../../engine/dtype.js';
+import { GraphBuilder } from '../../engine/builder.js';
 import { hostTensor } from '../../engine/host-tensor.js';
 import type { OpKind } from '../../engine/ops.js';
-import type { Shape } from '../../engine/shape.js';
+import { type KernelCase, OP_LITERAL_CASES as CASES } from '../../testing/op-cases.js';
 import { referenceBackend } from '../backend.js';
-
-interface Literal {
-  readonly dtype: DType;
-  readonly shape: Shape;
-  readonly values: readonly number[];
-}
-
-interface KernelCase {
-  readonly name: string;
-  readonly inputs: readonly Literal[];
-  readonly build: (b: GraphBuilder, x: readonly Tensor[]) => Tensor;
-  readonly expected: Literal;
-}
-
-const f64 = (shape: Shape, values: readonly number[]): Literal => ({ dtype: 'f64', shape, values });
-const f32 = (shape: Shape, values: readonly number[]): Literal => ({ dtype: 'f32', shape, values });
-const i32 = (shape: Shape, values: readonly number[]): Literal => ({ dtype: 'i32', shape, values });
-const k = (name: string, inputs: Literal[], build: KernelCase['build'], expected: Literal): KernelCase => ({ name, inputs, build, expected });
-const unary = (op: 'neg' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'tanh' | 'erf' | 'gelu', x: number[], y: number[]) =>
-  k(`${op}(${x.join(', ')})`, [f64([x.length], x)], (b, [t]) => b[op](t!), f64([y.length], y));
-
-const M23 = f64([2, 3], [1, 2, 3, 4, 5, 6]);
-const LN2 = Math.log(2);
-const LN3 = Math.log(3);
-
-const CASES: { readonly [K in OpKind]: readonly KernelCase[] } = {
-  constant: [k('literal [2,2]', [], (b) => b.constant([1, 2, 3, 4], [2, 2], 'f64'), f64([2, 2], [1, 2, 3, 4]))],
-  fill: [k('2.5 × [2]', [], (b) => b.fill(2.5, [2], 'f64'), f64([2], [2.5, 2.5]))],
-  iota: [
-    k('axis 1 of [2,3]', [], (b) => b.iota([2, 3], 1), i32([2, 3], [0, 1, 2, 0, 1, 2])),
-    k('axis 0 of [2,3] as f32', [], (b) => b.iota([2, 3], 0, 'f32'), f32([2, 3], [0, 0, 0, 1, 1, 1])),
-  ],
-  add: [
-    k('[2,3] + [3]', [M23, f64([3], [10, 20, 30])], (b, [x, y]) => b.add(x!, y!), f64([2, 3], [11, 22, 33, 14, 25, 36])),
-    k('f32 rounds: 0.1 + 0.2', [f32([1], [0.1]), f32([1], [0.2])], (b, [x, y]) => b.add(x!, y!), f32([1], [Math.fround(Math.fround(0.1) + Math.fround(0.2))])),
-  ],
-  sub: [k('[1] − [2,1]', [f64([1], [5]), f64([2, 1], [1, 2])], (b, [x, y]) => b.sub(x!, y!), f64([2, 1], [4, 3]))],
-  mul: [
-    k('[2,2] · [2,1]', [f64([2, 2], [1, 2, 3, 4]), f64([2, 1], [2, 3])], (b, [x, y]) => b.mul(x!, y!), f64([2, 2], [2, 4, 9, 12])),
-    k('i32 wraps like 32-bit', [i32([1], [70000]), i32([1], [70000])], (b, [x, y]) => b.mul(x!, y!), i32([1], [605032704])),
-  ],
-  div: [
-    k('f64 / scalar', [f64([3], [1, -7, 6])], (b, [x]) => b.div(x!, 2), f64([3], [0.5, -3.5, 3])),
-    k('i32 truncates toward zero', [i32([2], [7, -7]), i32([1], [2])], (b, [x, y]) => b.div(x!, y!), i32([2], [3, -3])),
-  ],
-  maximum: [k('[3] vs [1]', [f64([3], [1, 5, -2]), f64([1], [3])], (b, [x, y]) => b.maximum(x!, y!), f64([3], [3, 5, 3]))],
-  compare: (['lt', 'le', 'eq', 'ne', 'ge', 'gt'] as const).map((cmp, i) =>
-    k(`[1,2,3] ${cmp} 2`, [f64([3], [1, 2, 3])], (b, [x]) => b.compare(x!, 2, cmp), i32([3], [[1, 0, 0], [1, 1, 0], [0, 1, 0], [1, 0, 1], [0, 1, 1], [0, 0, 1]][i]!)),
-  ),
-  neg: [unary('neg', [1, -2], [-1, 2])],
-  exp: [unary('exp', [0, 1], [1, Math.E])],
-  log: [unary('log', [1, Math.E], [0, 1])],
-  sqrt: [unary('sqrt', [4, 9], [2, 3])],
-  rsqrt: [unary('rsqrt', [4, 0.25], [0.5, 2])],
-  tanh: [unary('tanh', [0, 1], [0, 0.7615941559557649])],
-  erf: [unary('erf', [0, 0.5, 1, -2, 3.5, 7], [0, 0.5204998778130465, 0.8427007929497149, -0.9953222650189527, 0.9999992569016276, 1])],
-  cast: [
-    k('f64 → i32 truncates', [f64([3], [1.7, -1.7, 2.5])], (b, [x]) => b.cast(x!, 'i32'), i32([3], [1, -1, 2])),
-    k('f64 → f32 rounds', [f64([1], [0.1])], (b, [x]) => b.cast(x!, 'f32'), f32([1], [Math.fround(0.1)])),
-  ],
-  where: [
-    k('cond [2,1], a [3], b scalar', [i32([2, 1], [1, 0]), f64([3], [1, 2, 3])], (b, [c, x]) => b.where(c!, x!, 0), f64([2, 3], [1, 2, 3, 0, 0, 0])),
-  ],
-  matmul: [
-    k('[2,2]·[2,2]', [f64([2, 2], [1, 2, 3, 4]), f64([2, 2], [5, 6, 7, 8])], (b, [x, y]) => b.matmul(x!, y!), f64([2, 2], [19, 22, 43, 50])),
-    k('Aᵀ·B', [f64([2, 2], [1, 2, 3, 4]), f64([2, 2], [5, 6, 7, 8])], (b, [x, y]) => b.matmul(x!, y!, { transposeA: true }), f64([2, 2], [26, 30, 38, 44])),
-    k('A·Bᵀ', [f64([2, 2], [1, 2, 3, 4]), f64([2, 2], [5, 6, 7, 8])], (b, [x, y]) => b.matmul(x!, y!, { transposeB: true }), f64([2, 2], [17, 23, 39, 53])),
-    k('batch [2] against shared [2,1]', [f64([2, 1, 2], [1, 2, 3, 4]), f64([2, 1], [1, 1])], (b, [x, y]) => b.matmul(x!, y!), f64([2, 1, 1], [3, 7])),
-    k('[2,3]·[3,2] non-square', [M23, f64([3, 2], [1, 0, 0, 1, 1, 1])], (b, [x, y]) => b.matmul(x!, y!), f64([2, 2], [4, 5, 10, 11])),
-  ],
-  sum: [
-    k('axis 0', [M23], (b, [x]) => b.sum(x!, 0), f64([3], [5, 7, 9])),
-    k('axis 1 kept', [M23], (b, [x]) => b.sum(x!, 1, { keepDims: true }), f64([2, 1], [6, 15])),
-    k('all', [M23], (b, [x]) => b.sum(x!), f64([], [21])),
-  ],
-  max: [k('axis 1', [f64([2, 3], [1, 3, 2, 6, -1, 4])], (b, [x]) => b.max(x!, 1), f64([2], [3, 6]))],
-  mean: [k('axis 1', [M23], (b, [x]) => b.mean(x!, -1), f64([2], [2, 5]))],
-  reshape: [k('[2,3] → [3,-1]', [M23], (b, [x]) => b.reshape(x!, [3, -1]), f64([3, 2], [1, 2, 3, 4, 5, 6]))],
-  transpose: [
-    k('[2,3]ᵀ', [M23], (b, [x]) => b.transpose(x!, [1, 0]), f64([3, 2], [1, 4, 2, 5, 3, 6])),
-    k('[2,1,3] perm [2,0,1]', [f64([2, 1, 3], [1, 2, 3, 4, 5, 6])], (b, [x]) => b.transpose(x!, [2, 0, 1]), f64([3, 2, 1], [1, 4, 2, 5, 3, 6])),
-  ],
-  broadcast: [k('[2,1] → [2,3]', [f64([2, 1], [1, 2])], (b, [x]) => b.broadcast(x!, [2, 3]), f64([2, 3], [1, 1, 1, 2, 2, 2]))],
-  slice: [k('[0:2, 1:3]', [M23], (b, [x]) => b.slice(x!, [0, 1], [2, 3]), f64([2, 2], [2, 3, 5, 6]))],
-  pad: [
-    k('1-D with 9', [f64([2], [1, 2])], (b, [x]) => b.pad(x!, [1], [2], 9), f64([5], [9, 1, 2, 9, 9])),
-    k('2-D with 0', [f64([1, 2], [1, 2])], (b, [x]) => b.pad(x!, [1, 0], [0, 1]), f64([2, 3], [0, 0, 0, 1, 2, 0])),
-  ],
-  concat: [
-    k('axis 1', [f64([2, 1], [1, 2]), f64([2, 2], [3, 4, 5, 6])], (b, [x, y]) => b.concat([x!, y!], 1), f64([2, 3], [1, 3, 4, 2, 5, 6])),
-  ],
-  gather: [
-    k('rows 2,0,2', [f64([3, 2], [1, 2, 3, 4, 5, 6]), i32([3], [2, 0, 2])], (b, [t, ids]) => b.gather(t!, ids!), f64([3, 2], [5, 6, 1, 2, 5, 6])),
-  ],
-  scatterAdd: [
-    k('repeats accumulate', [i32([3], [2, 0, 2]), f64([3, 2], [1, 2, 3, 4, 5, 6])], (b, [ids, u]) => b.scatterAdd(ids!, u!, 3), f64([3, 2], [3, 4, 0, 0, 6, 8])),
-  ],
-  softmax: [
-    k('[0, ln2, ln3]', [f64([3], [0, LN2, LN3])], (b, [x]) => b.softmax(x!), f64([3], [1 / 6, 2 / 6, 3 / 6])),
-    k('large equal logits stay finite', [f64([2], [1000, 1000])], (b, [x]) => b.softmax(x!), f64([2], [0.5, 0.5])),
-    k('axis 0', [f64([2, 1], [0, LN3])], (b, [x]) => b.softmax(x!, 0), f64([2, 1], [0.25, 0.75])),
-  ],
-  logSoftmax: [k('[0, ln2, ln3]', [f64([3], [0, LN2, LN3])], (b, [x]) => b.logSoftmax(x!), f64([3], [Math.log(1 / 6), Math.log(2 / 6), Math.log(3 / 6)]))],
-  layerNorm: [
-    k('[1,2,3], eps 0', [f64([3], [1, 2, 3]), f64([3], [2, 1, 1]), f64([3], [0, 1, 0])], (b, [x, w, bias]) => b.layerNorm(x!, w!, bias!, 0),
-      f64([3], [-2.449489742783178, 1, 1.224744871391589])),
-  ],
-  gelu: [unary('gelu', [0, 1, -1], [0, 0.8413447460685429, -0.15865525393145707])],
-  attention: [
-    k('causal', [f64([2, 1], [1, 1]), f64([2, 1], [0, LN2]), f64([2, 1], [3, 6])], (b, [q, kk, v]) => b.attention(q!, kk!, v!, { causal: true, scale: 1 }),
-      f64([2, 1], [3, 5])),
-    k('not causal', [f64([2, 1], [1, 1]), f64([2, 1], [0, LN2]), f64([2, 1], [3, 6])], (b, [q, kk, v]) => b.attention(q!, kk!, v!, { causal: false, scale: 1 }),
-      f64([2, 1], [5, 5])),
-    k('padding mask hides key 1', [f64([2, 1], [1, 1]), f64([2, 1], [0, LN2]), f64([2, 1], [3, 6]), i32([2], [1, 0])],
-      (b, [q, kk, v, m]) => b.attention(q!, kk!, v!, { causal: false, scale: 1, mask: m! }), f64([2, 1], [3, 3])),
-  ],
-};
 
 const backends = { fused: referenceBackend(), decomposed: referenceBackend({ composites: [] }) };
 

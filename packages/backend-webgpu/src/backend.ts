@@ -1,0 +1,146 @@
+/**
+ * createWebGpuBackend: the Backend contract on a WebGPU device. `compile` prepares the graph
+ * (decomposing the composites it does not run fused), lowers it (executable/) and caches pipelines
+ * by program key across every executable of the backend, so a second graph of another batch size
+ * reuses every shader. Device loss is watched: after it, compile and run throw a BackendError naming
+ * the reason instead of hanging.
+ *
+ * The device is either given (a browser's `navigator.gpu` device, or one from requestNodeGpu) or
+ * requested in Node through Dawn. Not a device manager: one backend, one device.
+ */
+import { type Backend, type BackendSupport, type Graph, type HostTensor, type ResidentTensor, checkGraph, hostTensor, prepareForBackend } from '@repurpose/core/engine';
+import { BackendError } from './device/errors.js';
+import { type NodeAdapterKind, type NodeGpu, requestNodeGpu } from './device/node-gpu.js';
+import { compileExecutable, type DeviceContext, type WebGpuExecutable } from './executable/executable.js';
+import { residentStore } from './executable/resident.js';
+import { BUFFER_USAGE, MAP_MODE_READ } from './executable/usage.js';
+import { wgslDType } from './wgsl/dtype.js';
+import { FUSED_COMPOSITES } from './kernels/index.js';
+import { WEBGPU_DTYPES } from './wgsl/dtype.js';
+import type { Pass } from './wgsl/program.js';
+
+export interface WebGpuBackendOptions {
+  /** A device to run on; when absent one is requested through Node's `webgpu` package. */
+  readonly device?: GPUDevice;
+  /** Which Dawn adapter to request when no device is given ('null' validates but computes nothing). */
+  readonly adapter?: NodeAdapterKind;
+}
+
+export interface WebGpuBackendStats {
+  /** Device buffers created so far: compile creates them, run must not. */
+  readonly buffersCreated: number;
+  readonly pipelines: number;
+  /** Resident tensors alive (uploaded or returned resident, not yet released). */
+  readonly residentTensors: number;
+  /** Bytes copied from the device to the host so far (run outputs and downloads). */
+  readonly bytesRead: number;
+}
+
+export interface WebGpuBackend extends Backend {
+  readonly device: GPUDevice;
+  /** The adapter's description where the backend requested it (Node), else 'given device'. */
+  readonly description: string;
+  stats(): WebGpuBackendStats;
+  compile(graph: Graph): Promise<WebGpuExecutable>;
+  upload(tensor: HostTensor): Promise<ResidentTensor>;
+  download(tensor: ResidentTensor): Promise<HostTensor>;
+  release(tensor: ResidentTensor): void;
+}
+
+export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
+  const node: NodeGpu | null = options.device === undefined ? await requestNodeGpu({ adapter: options.adapter ?? 'default' }) : null;
+  const device = options.device ?? node!.device;
+  const support: BackendSupport = Object.freeze({ dtypes: WEBGPU_DTYPES, composites: FUSED_COMPOSITES, resident: true });
+  let lost: string | null = null;
+  let disposed = false;
+  void device.lost.then((info) => {
+    if (!disposed) lost = `device lost (${info.reason}): ${info.message}`;
+  });
+  let buffersCreated = 0;
+  let bytesRead = 0;
+  const residents = residentStore('webgpu');
+  const pipelines = new Map<string, Promise<GPUComputePipeline>>();
+
+  const checkAlive = () => {
+    if (disposed) throw new BackendError('webgpu', 'the backend has been disposed');
+    if (lost !== null) throw new BackendError('webgpu', lost);
+  };
+
+  const pipeline = (pass: Pass): Promise<GPUComputePipeline> => {
+    const cached = pipelines.get(pass.program.key);
+    if (cached !== undefined) return cached;
+    const made = (async () => {
+      const module = device.createShaderModule({ code: pass.program.wgsl, label: pass.program.key });
+      const info = await module.getCompilationInfo();
+      const errors = info.messages.filter((m) => m.type === 'error').map((m) => `${m.lineNum}:${m.linePos} ${m.message}`);
+      if (errors.length > 0) throw new BackendError('webgpu', `the shader ${pass.program.key} was rejected: ${errors.join('; ')}`);
+      try {
+        return await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } });
+      } catch (error) {
+        throw new BackendError('webgpu', `the pipeline ${pass.program.key} was rejected: ${(error as Error).message}`);
+      }
+    })();
+    pipelines.set(pass.program.key, made);
+    made.catch(() => pipelines.delete(pass.program.key));
+    return made;
+  };
+
+  const ctx: DeviceContext = {
+    device,
+    createBuffer: (size, usage, label) => {
+      buffersCreated += 1;
+      return device.createBuffer({ size: Math.ceil(size / 4) * 4, usage, label });
+    },
+    pipeline,
+    checkAlive,
+    residents,
+    countRead: (bytes) => (bytesRead += bytes),
+  };
+  const STORAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
+
+  return {
+    name: 'webgpu',
+    support,
+    device,
+    description: node?.description ?? 'given device',
+    stats: () => ({ buffersCreated, pipelines: pipelines.size, residentTensors: residents.count(), bytesRead }),
+    upload: async (tensor) => {
+      checkAlive();
+      wgslDType(tensor.dtype, 'upload dtype');
+      const bytes = tensor.data.length * 4;
+      const buffer = ctx.createBuffer(Math.max(4, bytes), STORAGE, 'uploaded');
+      if (bytes > 0) device.queue.writeBuffer(buffer, 0, tensor.data as Float32Array | Int32Array);
+      return residents.make(buffer, Math.max(4, bytes), tensor.dtype, tensor.shape);
+    },
+    download: async (tensor) => {
+      checkAlive();
+      const source = residents.buffer(tensor, 'download');
+      const bytes = tensor.shape.reduce((a, d) => a * d, 1) * 4;
+      if (bytes === 0) return hostTensor(tensor.dtype, tensor.shape);
+      // A staging buffer per download: downloads are for checkpoints and results, not the step loop.
+      const staging = ctx.createBuffer(bytes, BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST, 'download');
+      const encoder = device.createCommandEncoder();
+      encoder.copyBufferToBuffer(source, 0, staging, 0, bytes);
+      device.queue.submit([encoder.finish()]);
+      bytesRead += bytes;
+      await staging.mapAsync(MAP_MODE_READ, 0, bytes);
+      const copy = staging.getMappedRange(0, bytes).slice(0);
+      staging.unmap();
+      staging.destroy();
+      checkAlive();
+      return hostTensor(tensor.dtype, tensor.shape, tensor.dtype === 'i32' ? new Int32Array(copy) : new Float32Array(copy));
+    },
+    release: (tensor) => residents.release(tensor),
+    compile: async (graph: Graph): Promise<WebGpuExecutable> => {
+      checkAlive();
+      checkGraph(graph);
+      return compileExecutable(ctx, prepareForBackend(graph, support));
+    },
+    dispose: () => {
+      if (disposed) return;
+      disposed = true;
+      residents.releaseAll();
+      node?.release();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * Finding a WebGPU adapter in Node through Dawn (the optional `webgpu` package). Dawn's `create()`
+ * returns the GPU object that owns every adapter and device it hands out; if that object is
+ * garbage-collected while a device lives, the process crashes. So each handle keeps it, and a
+ * module-level set keeps every live one until its handle is released.
+ *
+ * `backend: 'null'` asks for Dawn's null adapter: it validates shaders and pipelines with no driver
+ * and executes nothing — the WGSL tests use it. Not a browser path: there, `navigator.gpu` is passed in.
+ */
+import { BackendError } from './errors.js';
+
+export type NodeAdapterKind = 'default' | 'null';
+
+export interface NodeGpu {
+  readonly adapter: GPUAdapter;
+  readonly device: GPUDevice;
+  /** "vendor architecture description", for logs and skip messages. */
+  readonly description: string;
+  /** Destroys the device and lets Dawn's GPU object go. */
+  release(): void;
+}
+
+const LIVE = new Set<unknown>();
+
+interface DawnModule {
+  create(options: string[]): GPU;
+}
+
+async function loadDawn(): Promise<DawnModule> {
+  try {
+    return (await import('webgpu')) as unknown as DawnModule;
+  } catch (error) {
+    throw new BackendError('webgpu', `the optional 'webgpu' package could not be loaded (${(error as Error).message})`);
+  }
+}
+
+/** Requests an adapter and a device; rejects with a BackendError saying why where there is none. */
+export async function requestNodeGpu(options: { adapter?: NodeAdapterKind; features?: readonly GPUFeatureName[] } = {}): Promise<NodeGpu> {
+  const dawn = await loadDawn();
+  const gpu = dawn.create(options.adapter === 'null' ? ['backend=null'] : []);
+  LIVE.add(gpu);
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (adapter === null) {
+      throw new BackendError('webgpu', 'no WebGPU adapter (no GPU driver; on Debian 12 run tools/webgpu/install-lavapipe.sh and set VK_ICD_FILENAMES)');
+    }
+    const missing = (options.features ?? []).filter((f) => !adapter.features.has(f));
+    if (missing.length > 0) throw new BackendError('webgpu', `the adapter lacks the features ${missing.join(', ')}`);
+    const device = await adapter.requestDevice({
+      requiredFeatures: [...(options.features ?? [])],
+      // Ask for the adapter's own limits: the defaults (128 MiB bindings) are lower than many GPUs offer.
+      requiredLimits: {
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter.limits.maxBufferSize,
+        maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
+      },
+    });
+    const info = adapter.info;
+    const description = [info.vendor, info.architecture, info.description].filter((s) => s !== '').join(' ') || (options.adapter ?? 'default');
+    let released = false;
+    return {
+      adapter,
+      device,
+      description,
+      release: () => {
+        if (released) return;
+        released = true;
+        device.destroy();
+        LIVE.delete(gpu);
+      },
+    };
+  } catch (error) {
+    LIVE.delete(gpu);
+    throw error;
+  }
+}

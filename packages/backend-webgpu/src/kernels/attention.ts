@@ -1,0 +1,141 @@
+/**
+ * attention fused (forward): softmax(scale·q·kᵀ, disallowed keys at the lowest finite f32)·v, one
+ * workgroup of 64 invocations per (batch element, query row). The row's scores live in workgroup
+ * memory; max and sum are tree-reduced across the workgroup; each invocation then writes output
+ * columns c ≡ its index (mod 64). Disallowed: causal j > i + S − T, or a mask element equal to 0 —
+ * the reference kernel's rule, so a fully masked row comes out uniform, as there.
+ *
+ * Limits: S ≤ 2048 keys (8 KiB of workgroup memory; GPT-NeoX's context is 2048), checked at compile
+ * time with a clear error. Not flash attention: the [T, S] scores are not tiled over S, and backward
+ * runs through the composite's decomposition (core's gradient rule), not a fused kernel.
+ */
+import { lowestFinite } from '@repurpose/core/engine';
+import { BackendError } from '../device/errors.js';
+import { wgslDType } from '../wgsl/dtype.js';
+import { decompose, storage, uniformBlock } from '../wgsl/indexing.js';
+import { broadcastView } from '../wgsl/map.js';
+import { type Binding, type WgslDType, f32Bits, program, uniforms } from '../wgsl/program.js';
+import { dispatch, input, type WebGpuKernel } from './kernel.js';
+
+export const MAX_ATTENTION_KEYS = 2048;
+const WG = 64;
+
+export interface AttentionSpec {
+  readonly kind: 'attention';
+  readonly dtype: WgslDType;
+  readonly causal: boolean;
+  readonly mask: WgslDType | null;
+  readonly batchRank: number;
+}
+
+export function attentionWgsl(s: AttentionSpec): string {
+  // slots: 0 T, 1 S, 2 HS, 3 HV, 4 scale bits, 5 lowest bits, batch shape, q/k/v batch strides,
+  // mask strides over [batch…, T, S]
+  const shape = 6;
+  const qS = shape + s.batchRank;
+  const kS = qS + s.batchRank;
+  const vS = kS + s.batchRank;
+  const mS = vS + s.batchRank;
+  const total = mS + (s.mask === null ? 0 : s.batchRank + 2);
+  const dot = (slot: number) => ['0u', ...Array.from({ length: s.batchRank }, (_, d) => `b${d} * p(${slot + d}u)`)].join(' + ');
+  const maskAt = s.mask === null ? '' : `${dot(mS)} + i * p(${mS + s.batchRank}u) + j * p(${mS + s.batchRank + 1}u)`;
+  const allowed = [s.causal ? 'j + T <= i + S' : '', s.mask === null ? '' : `mask[${maskAt}] != ${s.mask === 'i32' ? '0i' : '0.0'}`].filter((c) => c !== '');
+  const T = s.dtype;
+  return `${uniformBlock(total)}
+${storage(1, 'out', T, 'read_write')}
+${storage(2, 'q', T, 'read')}
+${storage(3, 'k', T, 'read')}
+${storage(4, 'v', T, 'read')}
+${s.mask === null ? '' : storage(5, 'mask', s.mask, 'read')}
+var<workgroup> scores: array<${T}, ${MAX_ATTENTION_KEYS}>;
+var<workgroup> partial: array<${T}, ${WG}>;
+@compute @workgroup_size(${WG})
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+  let T = p(0u);
+  let S = p(1u);
+  let HS = p(2u);
+  let HV = p(3u);
+  let scale = bitcast<f32>(p(4u));
+  let lowest = bitcast<f32>(p(5u));
+  let i = wg.x;
+  let batch = wg.y;
+${decompose('batch', s.batchRank, shape, 'b')}
+  let qRow = ${dot(qS)} + i * HS;
+  let kBase = ${dot(kS)};
+  let vBase = ${dot(vS)};
+  var localMax = lowest;
+  for (var j = li; j < S; j = j + ${WG}u) {
+    var score = lowest;
+    if (${allowed.length === 0 ? 'true' : allowed.join(' && ')}) {
+      var acc = 0.0;
+      for (var c = 0u; c < HS; c = c + 1u) { acc = acc + q[qRow + c] * k[kBase + j * HS + c]; }
+      score = acc * scale;
+    }
+    scores[j] = score;
+    localMax = max(localMax, score);
+  }
+  partial[li] = localMax;
+  workgroupBarrier();
+  for (var half = ${WG / 2}u; half > 0u; half = half / 2u) {
+    if (li < half) { partial[li] = max(partial[li], partial[li + half]); }
+    workgroupBarrier();
+  }
+  let m = partial[0];
+  workgroupBarrier();
+  var localSum = 0.0;
+  for (var j = li; j < S; j = j + ${WG}u) {
+    let e = exp(scores[j] - m);
+    scores[j] = e;
+    localSum = localSum + e;
+  }
+  partial[li] = localSum;
+  workgroupBarrier();
+  for (var half = ${WG / 2}u; half > 0u; half = half / 2u) {
+    if (li < half) { partial[li] = partial[li] + partial[li + half]; }
+    workgroupBarrier();
+  }
+  let total = partial[0];
+  for (var c = li; c < HV; c = c + ${WG}u) {
+    var acc = 0.0;
+    for (var j = 0u; j < S; j = j + 1u) { acc = acc + scores[j] * v[vBase + j * HV + c]; }
+    out[(batch * T + i) * HV + c] = acc / total;
+  }
+}`;
+}
+
+/** Batch strides of an operand's leading axes broadcast (right-aligned) to the batch shape, in elements. */
+function batchStrides(shape: readonly number[], batch: readonly number[]): number[] {
+  return broadcastView(shape.slice(0, -2), batch).strides.map((st) => st * shape[shape.length - 2]! * shape[shape.length - 1]!);
+}
+
+export const attentionKernel: WebGpuKernel<'attention'> = (node, inputs) => {
+  const dtype = wgslDType(node.type.dtype, 'attention dtype');
+  const q = input(inputs, 0, 'attention').shape;
+  const k = input(inputs, 1, 'attention').shape;
+  const v = input(inputs, 2, 'attention').shape;
+  const maskType = inputs[3];
+  const out = node.type.shape;
+  const t = q[q.length - 2]!;
+  const s = k[k.length - 2]!;
+  if (s > MAX_ATTENTION_KEYS) throw new BackendError('webgpu', `fused attention over ${s} keys (node ${node.id}): at most ${MAX_ATTENTION_KEYS} are supported`);
+  const batch = out.slice(0, -2);
+  const scoreShape = [...batch, t, s];
+  const spec: AttentionSpec = {
+    kind: 'attention',
+    dtype,
+    causal: node.attrs.causal,
+    mask: maskType === undefined ? null : wgslDType(maskType.dtype, 'attention mask dtype'),
+    batchRank: batch.length,
+  };
+  const values = [t, s, q[q.length - 1]!, v[v.length - 1]!, f32Bits(node.attrs.scale), f32Bits(lowestFinite('f32')), ...batch];
+  values.push(...batchStrides(q, batch), ...batchStrides(k, batch), ...batchStrides(v, batch));
+  if (maskType !== undefined) values.push(...broadcastView(maskType.shape, scoreShape).strides);
+  const bindings: Binding[] = [{ kind: 'output' }, { kind: 'input', index: 0 }, { kind: 'input', index: 1 }, { kind: 'input', index: 2 }];
+  if (maskType !== undefined) bindings.push({ kind: 'input', index: 3 });
+  return dispatch({
+    program: program(spec, attentionWgsl),
+    uniforms: uniforms(values),
+    bindings,
+    dispatch: [t, batch.reduce((n, d) => n * d, 1), 1],
+  });
+};

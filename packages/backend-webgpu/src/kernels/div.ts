@@ -1,0 +1,4 @@
+/** div: a0 / a1 with numpy broadcasting (i32 wraps; i32 division truncates toward zero, as WGSL does). */
+import { elementwise } from './kernel.js';
+
+export const divKernel = elementwise<'div'>(() => 'a0 / a1');

@@ -1,0 +1,4 @@
+/** exp: eˣ (WGSL builtin). */
+import { elementwise } from './kernel.js';
+
+export const expKernel = elementwise<'exp'>(() => 'exp(a0)');

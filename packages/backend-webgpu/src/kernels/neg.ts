@@ -1,0 +1,4 @@
+/** neg: −x. */
+import { elementwise } from './kernel.js';
+
+export const negKernel = elementwise<'neg'>(() => '-a0');

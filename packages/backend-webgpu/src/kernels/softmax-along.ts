@@ -1,0 +1,34 @@
+/** The shared lowering of softmax, logSoftmax and their backward: the tensor seen as [outer, length, inner] around the axis. */
+import type { TensorType } from '@repurpose/core/engine';
+import { wgslDType } from '../wgsl/dtype.js';
+import { type Pass, linearDispatch, program, uniforms } from '../wgsl/program.js';
+import { type SoftmaxGradSpec, type SoftmaxSpec, softmaxGradWgsl, softmaxWgsl } from '../wgsl/rows.js';
+
+export function softmaxPass(type: TensorType, axis: number, log: boolean): Pass {
+  const dtype = wgslDType(type.dtype, log ? 'logSoftmax dtype' : 'softmax dtype');
+  if (dtype !== 'f32') throw new Error('softmax needs a float tensor (the graph checker should have caught this)');
+  const shape = type.shape;
+  const len = shape[axis]!;
+  const inner = shape.slice(axis + 1).reduce((n, d) => n * d, 1);
+  const rows = len === 0 ? 0 : shape.reduce((n, d) => n * d, 1) / len;
+  return {
+    program: program({ kind: 'softmax', dtype, log } satisfies SoftmaxSpec, softmaxWgsl),
+    uniforms: uniforms([rows, len, Math.max(inner, 1)]),
+    bindings: [{ kind: 'output' }, { kind: 'input', index: 0 }],
+    dispatch: linearDispatch(rows),
+  };
+}
+
+export function softmaxGradPass(type: TensorType, axis: number, log: boolean): Pass {
+  const dtype = wgslDType(type.dtype, log ? 'logSoftmaxGrad dtype' : 'softmaxGrad dtype');
+  const shape = type.shape;
+  const len = shape[axis]!;
+  const inner = shape.slice(axis + 1).reduce((n, d) => n * d, 1);
+  const rows = len === 0 ? 0 : shape.reduce((n, d) => n * d, 1) / len;
+  return {
+    program: program({ kind: 'softmax-grad', dtype, log } satisfies SoftmaxGradSpec, softmaxGradWgsl),
+    uniforms: uniforms([rows, len, Math.max(inner, 1)]),
+    bindings: [{ kind: 'output' }, { kind: 'input', index: 0 }, { kind: 'input', index: 1 }],
+    dispatch: linearDispatch(rows),
+  };
+}

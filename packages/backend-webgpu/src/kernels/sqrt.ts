@@ -1,0 +1,4 @@
+/** sqrt: square root (WGSL builtin). */
+import { elementwise } from './kernel.js';
+
+export const sqrtKernel = elementwise<'sqrt'>(() => 'sqrt(a0)');

@@ -1,0 +1,124 @@
+/**
+ * WGSL generation without a GPU: cache keys hold only build-time facts, uniforms carry the sizes,
+ * and every program the kernels emit for the conformance graphs (forward and backward) is valid WGSL
+ * — checked by Dawn's null adapter, which compiles shaders and pipelines with no driver. The key
+ * tests need no adapter at all; the validation suite skips with a printed reason without `webgpu`.
+ */
+import { GraphBuilder, type GraphNode, grad, prepareForBackend, valueTypes } from '@repurpose/core/engine';
+import { afterAll, describe, expect, it } from 'vitest';
+import { CASES } from '../conformance-cases.js';
+import { testGpu } from '../device/test-gpu.js';
+import { FUSED_COMPOSITES, KERNELS } from '../kernels/index.js';
+import type { WebGpuKernel } from '../kernels/kernel.js';
+import { simplifyViews } from './map.js';
+import { type Pass, f32Bits, linearDispatch } from './program.js';
+
+function passesOf(build: (b: GraphBuilder) => void): { node: GraphNode; passes: readonly Pass[] }[] {
+  const b = new GraphBuilder({ dtype: 'f32' });
+  build(b);
+  const graph = b.build();
+  const types = valueTypes(graph);
+  return graph.nodes.map((node) => {
+    const kernel = KERNELS[node.kind] as WebGpuKernel<typeof node.kind>;
+    const plan = kernel(node as never, node.inputs.map((v) => types.get(v)!));
+    return { node, passes: plan.kind === 'dispatch' ? plan.passes : [] };
+  });
+}
+
+function onlyPass(build: (b: GraphBuilder) => void, kind: string): Pass {
+  const found = passesOf(build).find((p) => p.node.kind === kind)!;
+  expect(found.passes).toHaveLength(1);
+  return found.passes[0]!;
+}
+
+describe('program keys hold only build-time facts', () => {
+  it('add over different sizes shares a program; the sizes are in the uniforms', () => {
+    const small = onlyPass((b) => b.output('y', b.add(b.data('a', [2, 3], 'f32'), b.data('b', [3], 'f32'))), 'add');
+    const large = onlyPass((b) => b.output('y', b.add(b.data('a', [20, 30], 'f32'), b.data('b', [30], 'f32'))), 'add');
+    expect(large.program.key).toBe(small.program.key);
+    expect(large.program.wgsl).toBe(small.program.wgsl);
+    expect(Array.from(large.uniforms)).not.toEqual(Array.from(small.uniforms));
+    expect(small.program.wgsl).not.toMatch(/\b(20|30)u\b/);
+  });
+
+  it('matmul keys differ by transposes and batch rank, not by M, N, K', () => {
+    const mm = (m: number, k: number, n: number, t: { transposeA?: boolean; transposeB?: boolean } = {}) =>
+      onlyPass((b) => b.output('y', b.matmul(b.data('a', t.transposeA ? [k, m] : [m, k], 'f32'), b.data('b', t.transposeB ? [n, k] : [k, n], 'f32'), t)), 'matmul');
+    expect(mm(3, 5, 4).program.key).toBe(mm(64, 32, 16).program.key);
+    expect(mm(3, 5, 4, { transposeA: true }).program.key).not.toBe(mm(3, 5, 4).program.key);
+    expect(mm(3, 5, 4, { transposeB: true }).program.key).not.toBe(mm(3, 5, 4, { transposeA: true }).program.key);
+    expect(Array.from(mm(3, 5, 4).uniforms.slice(0, 3))).toEqual([3, 4, 5]);
+    const batched = onlyPass((b) => b.output('y', b.matmul(b.data('a', [2, 3, 5], 'f32'), b.data('b', [5, 4], 'f32'))), 'matmul');
+    expect(batched.program.key).not.toBe(mm(3, 5, 4).program.key);
+    expect(batched.dispatch).toEqual([1, 1, 2]);
+  });
+
+  it('scalar attributes travel as uniforms: every fill shares one program', () => {
+    const a = onlyPass((b) => b.output('y', b.fill(2.5, [3], 'f32')), 'fill');
+    const c = onlyPass((b) => b.output('y', b.fill(-7, [9], 'f32')), 'fill');
+    expect(c.program.key).toBe(a.program.key);
+    expect(Array.from(a.uniforms)).toContain(f32Bits(2.5));
+  });
+
+  it('same-shape elementwise views collapse to rank 1; broadcast axes stay', () => {
+    expect(simplifyViews([2, 3, 4], [{ base: 0, strides: [12, 4, 1] }, { base: 0, strides: [12, 4, 1] }]).shape).toEqual([24]);
+    const bcast = simplifyViews([2, 3, 4], [{ base: 0, strides: [12, 4, 1] }, { base: 0, strides: [0, 0, 1] }]);
+    expect(bcast.shape).toEqual([6, 4]);
+    expect(bcast.views[1]!.strides).toEqual([0, 1]);
+    expect(simplifyViews([1, 1], [{ base: 5, strides: [1, 1] }])).toEqual({ shape: [1], views: [{ base: 5, strides: [0] }] });
+  });
+
+  it('large 1-D dispatches fold into y within the per-dimension limit', () => {
+    expect(linearDispatch(64)).toEqual([1, 1, 1]);
+    const [x, y] = linearDispatch(64 * 70000);
+    expect(x).toBeLessThanOrEqual(65535);
+    expect(x * y).toBeGreaterThanOrEqual(70000);
+  });
+
+  it('the forward composites and three backward ones run fused; the packed backward ones are decomposed', () => {
+    expect([...FUSED_COMPOSITES].sort()).toEqual(['attention', 'gelu', 'geluGrad', 'layerNorm', 'logSoftmax', 'logSoftmaxGrad', 'softmax', 'softmaxGrad']);
+    expect(KERNELS.layerNormGrad).toBeNull();
+    expect(KERNELS.attentionGrad).toBeNull();
+  });
+});
+
+const nullGpu = await testGpu('null');
+afterAll(() => nullGpu.backend?.dispose());
+
+describe.skipIf(nullGpu.backend === null)('every emitted program is valid WGSL (Dawn null adapter)', () => {
+  const device = nullGpu.backend!.device;
+  const programs = new Map<string, string>();
+  for (const cases of Object.values(CASES)) {
+    for (const kc of cases) {
+      const b = new GraphBuilder({ dtype: 'f32' });
+      const xs = kc.inputs.map((input, i) => (input.dtype === 'f32' ? b.param(`x${i}`, input.shape, 'f32') : b.data(`x${i}`, input.shape, input.dtype)));
+      const y = kc.build(b, xs);
+      b.output('y', y);
+      const floats = kc.inputs.flatMap((input, i) => (input.dtype === 'f32' ? [`x${i}`] : []));
+      if (y.dtype === 'f32' && floats.length > 0) b.output('loss', b.sum(y));
+      const forward = b.build();
+      const graph = prepareForBackend(y.dtype === 'f32' && floats.length > 0 ? grad(forward, { loss: 'loss', wrt: floats }) : forward, { composites: FUSED_COMPOSITES, dtypes: ['f32', 'i32'] });
+      const types = valueTypes(graph);
+      for (const node of graph.nodes) {
+        const plan = (KERNELS[node.kind] as WebGpuKernel<typeof node.kind>)(node as never, node.inputs.map((v) => types.get(v)!));
+        if (plan.kind === 'dispatch') for (const pass of plan.passes) programs.set(pass.program.key, pass.program.wgsl);
+      }
+    }
+  }
+
+  it('covers many distinct programs', () => expect(programs.size).toBeGreaterThan(30));
+
+  for (const [key, wgsl] of programs) {
+    it(key, async () => {
+      const module = device.createShaderModule({ code: wgsl });
+      const info = await module.getCompilationInfo();
+      expect(info.messages.filter((m) => m.type === 'error').map((m) => `${m.lineNum}: ${m.message}`)).toEqual([]);
+      await expect(device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' } })).resolves.toBeDefined();
+    });
+  }
+
+  it('a broken shader is reported, so the check above can fail', async () => {
+    const info = await device.createShaderModule({ code: 'fn main( {' }).getCompilationInfo();
+    expect(info.messages.some((m) => m.type === 'error')).toBe(true);
+  });
+});

@@ -1,0 +1,65 @@
+/**
+ * Reductions over any set of axes: one invocation per output element walks the reduced elements in
+ * row-major order, accumulating in the element type (the reference accumulates in doubles, hence
+ * the f32 tolerance of the conformance tests). Kept and reduced axes each have their own shape and
+ * input strides in uniforms; only their ranks are in the program.
+ *
+ * Not a tree reduction: a long reduction (a loss over the whole batch) is one serial loop per output.
+ * A workgroup-parallel variant is the performance issue's business, not correctness's.
+ */
+import type { Shape } from '@repurpose/core/engine';
+import { decompose, linearEntry, storage, uniformBlock } from './indexing.js';
+import { contiguous } from './map.js';
+import { type Pass, type WgslDType, linearDispatch, program, uniforms } from './program.js';
+
+export type ReduceOp = 'sum' | 'max' | 'mean';
+
+export interface ReduceSpec {
+  readonly kind: 'reduce';
+  readonly op: ReduceOp;
+  readonly dtype: WgslDType;
+  readonly keptRank: number;
+  readonly reducedRank: number;
+}
+
+export function reduceWgsl(s: ReduceSpec): string {
+  // slots: 0 outputs, 1 reduced count, kept shape, kept strides, reduced shape, reduced strides
+  const keptShape = 2;
+  const keptStrides = keptShape + s.keptRank;
+  const redShape = keptStrides + s.keptRank;
+  const redStrides = redShape + s.reducedRank;
+  const total = redStrides + s.reducedRank; // + 1 slot: the lowest value, for max
+  const sumOf = (rank: number, strideSlot: number, prefix: string) =>
+    ['0u', ...Array.from({ length: rank }, (_, d) => `${prefix}${d} * p(${strideSlot + d}u)`)].join(' + ');
+  // max starts from −∞ read at run time (slot 2 + …): a constant −∞ would be a WGSL creation error.
+  const init = s.op === 'max' ? (s.dtype === 'f32' ? `bitcast<f32>(p(${total}u))` : `bitcast<i32>(p(${total}u))`) : `${s.dtype}(0)`;
+  const step = s.op === 'max' ? 'acc = max(acc, v);' : 'acc = acc + v;';
+  const finish = s.op === 'mean' ? `acc / ${s.dtype}(p(1u))` : 'acc';
+  const body = [
+    decompose('idx', s.keptRank, keptShape, 'k'),
+    `  let base = ${sumOf(s.keptRank, keptStrides, 'k')};`,
+    `  var acc = ${init};`,
+    '  for (var j = 0u; j < p(1u); j = j + 1u) {',
+    decompose('j', s.reducedRank, redShape, 'r', '    '),
+    `    let v = x[base + ${sumOf(s.reducedRank, redStrides, 'r')}];`,
+    `    ${step}`,
+    '  }',
+    `  out[idx] = ${finish};`,
+  ].filter((l) => l !== '');
+  return [uniformBlock(total + 1), storage(1, 'out', s.dtype, 'read_write'), storage(2, 'x', s.dtype, 'read'), linearEntry(0, body.join('\n'))].join('\n');
+}
+
+export function reducePass(op: ReduceOp, dtype: WgslDType, shape: Shape, axes: readonly number[]): Pass {
+  const strides = contiguous(shape).strides;
+  const kept = shape.map((_, d) => d).filter((d) => !axes.includes(d));
+  const reduced = [...axes].sort((a, b) => a - b);
+  const outputs = kept.reduce((n, d) => n * shape[d]!, 1);
+  const count = reduced.reduce((n, d) => n * shape[d]!, 1);
+  const spec: ReduceSpec = { kind: 'reduce', op, dtype, keptRank: kept.length, reducedRank: reduced.length };
+  return {
+    program: program(spec, reduceWgsl),
+    uniforms: uniforms([outputs, count, ...kept.map((d) => shape[d]!), ...kept.map((d) => strides[d]!), ...reduced.map((d) => shape[d]!), ...reduced.map((d) => strides[d]!), op !== 'max' ? 0 : dtype === 'f32' ? 0xff800000 : 0x80000000]),
+    bindings: [{ kind: 'output' }, { kind: 'input', index: 0 }],
+    dispatch: linearDispatch(outputs),
+  };
+}

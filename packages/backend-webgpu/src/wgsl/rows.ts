@@ -1,0 +1,105 @@
+/**
+ * Row kernels: one invocation per row of a tensor viewed as [outer, length, inner] around one axis
+ * (softmax, logSoftmax) or as [rows, length] over the last axis (layerNorm). Each invocation makes its
+ * passes over the row serially — three reads for softmax, three for layerNorm — so the results use
+ * the same two-pass formulas as the reference (max-shifted exponentials; mean, then biased variance).
+ *
+ * Not a workgroup reduction: rows here are hidden sizes and sequence lengths (≤ a few thousand).
+ */
+import { linearEntry, storage, uniformBlock } from './indexing.js';
+import type { WgslDType } from './program.js';
+
+export interface SoftmaxSpec {
+  readonly kind: 'softmax';
+  readonly dtype: WgslDType;
+  readonly log: boolean;
+}
+
+export function softmaxWgsl(s: SoftmaxSpec): string {
+  // slots: 0 rows (outer·inner), 1 length, 2 inner
+  const write = s.log ? 'out[at] = x[at] - m - log(total);' : 'out[at] = exp(x[at] - m) / total;';
+  return [
+    uniformBlock(3),
+    storage(1, 'out', s.dtype, 'read_write'),
+    storage(2, 'x', s.dtype, 'read'),
+    linearEntry(
+      0,
+      [
+        '  let len = p(1u);',
+        '  let inner = p(2u);',
+        '  let base = (idx / inner) * len * inner + idx % inner;',
+        '  var m = x[base];',
+        '  for (var j = 1u; j < len; j = j + 1u) { m = max(m, x[base + j * inner]); }',
+        '  var total = 0.0;',
+        '  for (var j = 0u; j < len; j = j + 1u) { total = total + exp(x[base + j * inner] - m); }',
+        '  for (var j = 0u; j < len; j = j + 1u) {',
+        '    let at = base + j * inner;',
+        `    ${write}`,
+        '  }',
+      ].join('\n'),
+    ),
+  ].join('\n');
+}
+
+export interface LayerNormSpec {
+  readonly kind: 'layer-norm';
+  readonly dtype: WgslDType;
+}
+
+export function layerNormWgsl(s: LayerNormSpec): string {
+  // slots: 0 rows, 1 length, 2 eps (f32 bits)
+  return [
+    uniformBlock(3),
+    storage(1, 'out', s.dtype, 'read_write'),
+    storage(2, 'x', s.dtype, 'read'),
+    storage(3, 'weight', s.dtype, 'read'),
+    storage(4, 'bias', s.dtype, 'read'),
+    linearEntry(
+      0,
+      [
+        '  let len = p(1u);',
+        '  let base = idx * len;',
+        '  var total = 0.0;',
+        '  for (var j = 0u; j < len; j = j + 1u) { total = total + x[base + j]; }',
+        '  let mean = total / f32(len);',
+        '  var squares = 0.0;',
+        '  for (var j = 0u; j < len; j = j + 1u) { let d = x[base + j] - mean; squares = squares + d * d; }',
+        '  let inv = 1.0 / sqrt(squares / f32(len) + bitcast<f32>(p(2u)));',
+        '  for (var j = 0u; j < len; j = j + 1u) { out[base + j] = (x[base + j] - mean) * inv * weight[j] + bias[j]; }',
+      ].join('\n'),
+    ),
+  ].join('\n');
+}
+
+export interface SoftmaxGradSpec {
+  readonly kind: 'softmax-grad';
+  readonly dtype: WgslDType;
+  readonly log: boolean;
+}
+
+/**
+ * The backward of softmax (dx = y·(dy − Σ y·dy)) and logSoftmax (dx = dy − exp(y)·Σ dy) along an axis,
+ * from the forward's output y: one invocation per row, two reads of it.
+ */
+export function softmaxGradWgsl(s: SoftmaxGradSpec): string {
+  // slots: 0 rows (outer·inner), 1 length, 2 inner
+  const term = s.log ? 'dy[at]' : 'dy[at] * y[at]';
+  const write = s.log ? 'out[at] = dy[at] - exp(y[at]) * total;' : 'out[at] = y[at] * (dy[at] - total);';
+  return [
+    uniformBlock(3),
+    storage(1, 'out', s.dtype, 'read_write'),
+    storage(2, 'y', s.dtype, 'read'),
+    storage(3, 'dy', s.dtype, 'read'),
+    linearEntry(
+      0,
+      [
+        '  let len = p(1u);',
+        '  let inner = p(2u);',
+        '  let base = (idx / inner) * len * inner + idx % inner;',
+        '  var total = 0.0;',
+        `  for (var j = 0u; j < len; j = j + 1u) { let at = base + j * inner; total = total + ${term}; }`,
+        `  for (var j = 0u; j < len; j = j + 1u) { let at = base + j * inner; ${write} }`,
+      ].join('\n'),
+    ),
+  ].join('\n');
+}

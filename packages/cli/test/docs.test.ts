@@ -1,0 +1,101 @@
+/**
+ * Every fenced code block of README.md and docs/*.md, run as a user would run it (read from the
+ * Markdown at test time, see doc-blocks.ts): shell lines through the built `repurpose` binary, JS/TS
+ * modules against the built packages with each value a comment claims (`recipe.model.name; //
+ * 'pythia-160m'`) compared, JSONL ledgers through parseLedger. Blocks fenced `no-run` are sketches
+ * and `text` is prose; any other language fails here, so a new block cannot be skipped by accident.
+ *
+ * The one thing the test supplies is what the docs call a placeholder: a model directory (`DIR`,
+ * `path/to/gpt-neox`) is the tiny golden GPT-NeoX fixture, and `runs.jsonl` is the synthetic ledger
+ * examples/synthetic-ledger.mjs writes (as docs/fitting.md says to make it).
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseLedger } from '@repurpose/core';
+import { docBlocks, instrumentJs, matchesClaim, shellCommands } from './doc-blocks.js';
+
+const ROOT = join(import.meta.dirname, '../../..');
+const GOLDEN = join(ROOT, 'packages/core/test/fixtures/golden');
+const RUNNABLE = new Set(['sh', 'js', 'ts', 'jsonl', 'text']);
+const blocks = docBlocks(ROOT);
+
+const placeholders = (code: string) => code.replace(/--model DIR\b/g, `--model ${GOLDEN}`).replace(/'path\/to\/gpt-neox'/g, JSON.stringify(GOLDEN));
+
+let work = '';
+let env: NodeJS.ProcessEnv = {};
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'repurpose-docs-'));
+  for (const dir of ['examples', 'packages']) symlinkSync(join(ROOT, dir), join(work, dir));
+  mkdirSync(join(work, 'node_modules/@repurpose'), { recursive: true });
+  symlinkSync(join(ROOT, 'packages/core'), join(work, 'node_modules/@repurpose/core'));
+  const bin = join(work, '.bin');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'repurpose'), `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(ROOT, 'packages/cli/bin/repurpose.js'))} "$@"\n`);
+  chmodSync(join(bin, 'repurpose'), 0o755);
+  env = { ...process.env, PATH: `${bin}:${process.env.PATH}` };
+  const ledger = spawnSync(process.execPath, [join(ROOT, 'examples/synthetic-ledger.mjs')], { encoding: 'utf8' });
+  writeFileSync(join(work, 'runs.jsonl'), ledger.stdout);
+});
+
+describe('the docs', () => {
+  it('has code blocks, each in a language the test runs (or marked no-run)', () => {
+    expect(blocks.length).toBeGreaterThan(5);
+    for (const b of blocks) expect(RUNNABLE.has(b.lang) || b.noRun ? b.lang : `${b.where}: unknown language "${b.lang}"`).toBe(b.lang);
+    // The few deliberate sketches, so a new one is a visible change to this number.
+    expect(blocks.filter((b) => b.noRun).map((b) => b.where)).toEqual(['README.md:13']);
+  });
+
+  it('docs/architecture.md names every command the CLI has, and no other', () => {
+    const help = spawnSync(process.execPath, [join(ROOT, 'packages/cli/bin/repurpose.js'), '--help'], { encoding: 'utf8' }).stdout;
+    const commands = [...help.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]).sort();
+    const row = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8').split('\n').find((l) => l.startsWith('| `repurpose` (packages/cli)'))!;
+    expect([...row.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]).filter((c) => c !== 'repurpose').sort()).toEqual(commands);
+    expect(commands).toHaveLength(6);
+  });
+
+  it('docs/training.md: `node examples/finetune-tiny.mjs` prints the held-out losses the docs quote', () => {
+    const doc = readFileSync(join(ROOT, 'docs/training.md'), 'utf8');
+    const claim = /`node examples\/finetune-tiny\.mjs`[^]*?held-out loss ([\d.]+) → ([\d.]+) in (\d+) steps/.exec(doc)!;
+    expect(claim).not.toBeNull();
+    const r = spawnSync(process.execPath, [join(ROOT, 'examples/finetune-tiny.mjs')], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(`held-out InfoNCE loss ${claim[1]} → ${claim[2]}`);
+    expect(r.stdout).toContain(`step ${claim[3]} `);
+  });
+
+  for (const block of blocks.filter((b) => !b.noRun && b.lang === 'sh')) {
+    for (const command of shellCommands(placeholders(block.code))) {
+      it(`${block.where}: $ ${command.slice(0, 90)}`, () => {
+        const r = spawnSync('bash', ['-c', command], { cwd: work, env, encoding: 'utf8', timeout: 60_000 });
+        expect(r.error).toBeUndefined();
+        expect(`exit ${r.status}: ${r.stderr}`).toBe('exit 0: ');
+        if (!command.includes('>')) expect(r.stdout.length).toBeGreaterThan(0);
+      });
+    }
+  }
+
+  for (const block of blocks.filter((b) => !b.noRun && (b.lang === 'js' || b.lang === 'ts'))) {
+    it(`${block.where}: the ${block.lang} block runs and gives the values its comments show`, () => {
+      const { module, claims } = instrumentJs(placeholders(block.code));
+      const file = join(work, `block-${block.where.replace(/\W+/g, '-')}.mjs`);
+      writeFileSync(file, module);
+      const r = spawnSync(process.execPath, [file], { cwd: work, env, encoding: 'utf8', timeout: 60_000 });
+      expect(`exit ${r.status}: ${r.stderr}`).toBe('exit 0: ');
+      const actual = JSON.parse(/__CLAIMS__(.*)$/m.exec(r.stdout)![1]!) as Record<string, unknown>;
+      for (const c of claims) {
+        const got = actual[c.line];
+        expect(matchesClaim(got, c.claimed) ? 'as documented' : `${block.where} line ${c.line}: ${c.expression} is ${JSON.stringify(got)}, the docs say ${c.text}`).toBe('as documented');
+      }
+    });
+  }
+
+  for (const block of blocks.filter((b) => !b.noRun && b.lang === 'jsonl')) {
+    it(`${block.where}: the ledger lines parse`, () => {
+      const lines = block.code.split('\n').filter((l) => l.trim() !== '');
+      expect(parseLedger(block.code)).toHaveLength(lines.length);
+    });
+  }
+});

@@ -1,0 +1,165 @@
+/**
+ * The trainer's options, validated at the boundary with zod: the settings (settings.ts, the one
+ * schema that also makes the state and the resume check), the run controls, and the objects —
+ * backend, architecture, parameter maps, data source, resume checkpoint, callbacks, abort signal —
+ * checked for the shape the loop relies on, so `train({ architecture: null })` or a plain object for
+ * `parameters` is a ValidationError naming the field, not a TypeError deep in the loop. Unknown keys
+ * are refused (a misspelt option would otherwise be silently ignored).
+ *
+ * Only checks: the objects themselves are used as given (never copies). Not the loop (trainer.ts).
+ */
+import { z } from 'zod';
+import type { ModelArchitecture } from '../catalog/architecture.js';
+import type { Backend } from '../engine/backend.js';
+import type { FloatDType } from '../engine/dtype.js';
+import type { FlopAccounting } from '../flops/training-flops.js';
+import type { FineTuningMethod } from '../methods/method.js';
+import type { ParameterMap } from '../model/parameter-map.js';
+import type { Pooling } from '../model/pooling.js';
+import type { TrainingBatchShape } from '../model/training-graph.js';
+import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
+import type { AdamWOptions } from './adamw.js';
+import { type TrainerCheckpoint, TrainerStateSchema } from './checkpoint.js';
+import type { PairSource } from './pairs.js';
+import { type TrainerSettings, TrainerSettingsInputSchema, resolveTrainerSettings } from './settings.js';
+
+export interface TrainerOptions {
+  readonly backend: Backend;
+  readonly architecture: ModelArchitecture;
+  readonly method: FineTuningMethod;
+  /** The base checkpoint: every GPT-NeoX parameter (HF names). Frozen ones are fed as they are. */
+  readonly parameters: ParameterMap;
+  /** LoRA starting values; default `initAdapters(plan, { seed })`. Ignored when resuming. */
+  readonly adapters?: ParameterMap;
+  readonly data: PairSource;
+  /** B pairs a step; queries padded/truncated to Tq tokens, positives to Tp. */
+  readonly batch: TrainingBatchShape;
+  /** S: the schedule's length (pairs / B in a recipe). The run stops after S steps at the latest. */
+  readonly steps: number;
+  readonly peakLearningRate: number;
+  /** Default 0.1. */
+  readonly warmupFraction?: number;
+  readonly optimizer?: AdamWOptions;
+  /** Stop before a step that would take the FLOP spent past this. Default: no budget. */
+  readonly flopBudget?: number;
+  /** Accounting of the FLOP meter. Default `paper`. */
+  readonly accounting?: FlopAccounting;
+  /** Float dtype of parameters, activations and optimiser state. Default f32. */
+  readonly dtype?: FloatDType;
+  /** Default 0 (Pythia's EOS, which the paper pads with). */
+  readonly padId?: number;
+  /** Seeds the LoRA initialisation. Default 0. */
+  readonly seed?: number;
+  readonly loraEmbedIn?: boolean;
+  /** Default 'mean'. */
+  readonly pooling?: Pooling;
+  /** Default 40. */
+  readonly inverseTemperature?: number;
+  /** A final batch of fewer than B pairs: run it at its own shape (default, as `pairsToSteps` counts) or drop it. */
+  readonly partialBatch?: 'run' | 'drop';
+  /**
+   * Passes over the data at most. Default 1 (the paper's single pass): when the data ends before the
+   * schedule does the run stops with reason `data` and a `warning` event. With more, the source is
+   * read again from position 0; the state records the epoch, so a resume stays exact.
+   */
+  readonly epochs?: number;
+  /** Take at most this many steps in this call (the run can be resumed later). */
+  readonly maxSteps?: number;
+  /** Continue a run from a checkpoint; every setting in its state must match these options. */
+  readonly resume?: TrainerCheckpoint;
+  /** Call `onCheckpoint` every this many steps (and when the run stops). */
+  readonly checkpointEvery?: number;
+  readonly onCheckpoint?: (checkpoint: TrainerCheckpoint) => void | Promise<void>;
+  /**
+   * Read the loss every this many steps (default 1: every step). Between, a step returns nothing to
+   * the host, and its event has no loss; divergence is detected when the loss is read.
+   */
+  readonly lossEvery?: number;
+  /**
+   * Keep parameters and optimiser state on the backend's device between steps. Default: whenever the
+   * backend supports it; `false` round-trips them through the host every step (for comparison).
+   */
+  readonly resident?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** The validated options: settings with defaults filled, run controls, and the objects as given. */
+export interface ResolvedTrainerOptions {
+  readonly settings: TrainerSettings;
+  readonly flopBudget: number | undefined;
+  readonly maxSteps: number | undefined;
+  readonly checkpointEvery: number | undefined;
+  readonly epochs: number;
+  readonly lossEvery: number;
+  readonly resident: boolean | undefined;
+}
+
+const isFunction = (v: unknown) => typeof v === 'function';
+const fn = (what: string) => z.custom<(...args: never[]) => unknown>(isFunction, expect(what));
+const isHostTensor = (t: unknown): boolean => {
+  const h = t as { dtype?: unknown; shape?: unknown; data?: unknown };
+  return typeof h === 'object' && h !== null && typeof h.dtype === 'string' && Array.isArray(h.shape) && ArrayBuffer.isView(h.data);
+};
+const tensorMap = (what: string) =>
+  z.custom<ParameterMap>((v) => v instanceof Map && [...v.entries()].every(([k, t]) => typeof k === 'string' && isHostTensor(t)), expect(`a Map of ${what} (name → HostTensor)`));
+
+const BackendSchema = z.looseObject(
+  {
+    name: z.string(expect('a backend name')),
+    support: z.looseObject(
+      {
+        dtypes: z.array(z.string(), expect('an array of dtypes')),
+        composites: z.array(z.string(), expect('an array of composite kinds')),
+        resident: z.boolean(expect('a boolean')),
+      },
+      expect('the backend support declaration'),
+    ),
+    compile: fn('a compile function'),
+  },
+  expect('a Backend (name, support, compile)'),
+);
+
+const ArchitectureSchema = z.looseObject(
+  {
+    name: z.string(expect('a model name')),
+    numLayers: integerAtLeast(1, '(layers)'),
+    hiddenSize: integerAtLeast(1, '(hidden size)'),
+    numHeads: integerAtLeast(1, '(heads)'),
+    intermediateSize: integerAtLeast(1, '(MLP width)'),
+    vocabSize: integerAtLeast(1, '(vocabulary size)'),
+    maxPositionEmbeddings: integerAtLeast(1, '(positions)'),
+    rotaryPct: z.number(expect('a number in [0, 1]')).min(0).max(1),
+    rotaryEmbBase: positiveNumber('(rotary base)'),
+    layerNormEps: positiveNumber('(layer-norm epsilon)'),
+    useParallelResidual: z.boolean(expect('a boolean')),
+  },
+  expect('a ModelArchitecture (e.g. from architectureFromConfig or the catalog)'),
+);
+
+const OptionsSchema = TrainerSettingsInputSchema.extend({
+  backend: BackendSchema,
+  architecture: ArchitectureSchema,
+  parameters: tensorMap('parameters'),
+  adapters: tensorMap('adapters').optional(),
+  data: z.looseObject({ read: fn('a read(start, count) function') }, expect('a PairSource (an object with read(start, count))')),
+  flopBudget: positiveNumber('of FLOP').optional(),
+  epochs: integerAtLeast(1, '(passes over the data)').optional(),
+  maxSteps: integerAtLeast(0, '(steps)').optional(),
+  resume: z
+    .looseObject({ state: TrainerStateSchema, parameters: tensorMap('trainable tensors'), moments: tensorMap('moments') }, expect('a TrainerCheckpoint (state, parameters, moments)'))
+    .optional(),
+  checkpointEvery: integerAtLeast(1, '(steps)').optional(),
+  onCheckpoint: fn('a function').optional(),
+  lossEvery: integerAtLeast(1, '(steps)').optional(),
+  resident: z.boolean(expect('a boolean')).optional(),
+  signal: z.custom<AbortSignal>((v) => typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean', expect('an AbortSignal')).optional(),
+}).strict();
+
+/** Validates every option (throws a ValidationError naming the field) and resolves the defaults. */
+export function resolveTrainerOptions(options: TrainerOptions): ResolvedTrainerOptions {
+  if (typeof options !== 'object' || options === null) validate(OptionsSchema, options, 'options');
+  const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
+  const o = validate(OptionsSchema, defined, 'options');
+  const { backend: _b, architecture: _a, parameters: _p, adapters: _ad, data: _d, flopBudget, epochs, maxSteps, resume: _r, checkpointEvery, onCheckpoint: _c, lossEvery, resident, signal: _s, ...settings } = o;
+  return { settings: resolveTrainerSettings(settings), flopBudget, maxSteps, checkpointEvery, epochs: epochs ?? 1, lossEvery: lossEvery ?? 1, resident };
+}

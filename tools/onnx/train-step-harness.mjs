@@ -1,0 +1,100 @@
+/**
+ * A harness for timing one training step (GPT-NeoX forward, backward and AdamW as one executable) on
+ * the ONNX backend at a chosen model shape, batch, method and thread count, with random weights. Used
+ * by bench/cases/onnx-train-step.mjs and by the measurements in docs/onnx.md. Not a test and not the
+ * trainer (it drives the executable directly so the step is all that is timed).
+ */
+process.env.ORT_DISABLE_TELEMETRY = '1';
+import { createRequire } from 'node:module';
+import { PYTHIA } from '../../packages/core/dist/index.js';
+import {
+  adamwScalarFeeds,
+  appendAdamW,
+  buildTrainingGraph,
+  initAdapters,
+  momentName,
+  padBatch,
+  parameterFeeds,
+  randomGptNeoXParameters,
+  castParameters,
+  zeroMoments,
+  countGraphFlops,
+} from '../../packages/core/dist/engine.js';
+import { createOnnxBackend } from '../../packages/backend-onnx/dist/index.js';
+
+/** onnxruntime-node as the backend package's devDependency resolves it (the workspace root has none). */
+export const ort = createRequire(new URL('../../packages/backend-onnx/package.json', import.meta.url))('onnxruntime-node');
+
+/**
+ * @param {{ model?: string, method: { kind: string, rank?: number }, B?: number, Tq?: number, Tp?: number, threads?: number, steps?: number, warmup?: number, backendOptions?: object, vocabSize?: number }} o
+ */
+export async function timeTrainStep(o) {
+  const arch = { ...PYTHIA[o.model ?? 'pythia-70m'], ...(o.vocabSize ? { vocabSize: o.vocabSize } : {}) };
+  const shape = { B: o.B ?? 32, Tq: o.Tq ?? 16, Tp: o.Tp ?? 64 };
+  const backend = createOnnxBackend({ ort, threads: o.threads ?? 2, ...(o.backendOptions ?? {}) });
+  const t = buildTrainingGraph(arch, o.method, shape, { dtype: 'f32', loraEmbedIn: false });
+  const graph = appendAdamW(t.graph, t.trainable);
+  const compileStart = performance.now();
+  const exe = await backend.compile(graph);
+  const compileSeconds = (performance.now() - compileStart) / 1000;
+  const base = castParameters(randomGptNeoXParameters(arch, { seed: 1 }), 'f32');
+  const adapters = initAdapters(t.plan, { seed: 2, dtype: 'f32' });
+  const params = parameterFeeds(t.graph, base, adapters);
+  const trainable = new Map(t.trainable.map((n) => [n, params[n]]));
+  const feeds = { ...params };
+  for (const [n, v] of zeroMoments(trainable, t.trainable)) feeds[n] = v;
+  // Frozen tensors resident, as the trainer does.
+  for (const n of Object.keys(params)) if (!trainable.has(n)) feeds[n] = await backend.upload(params[n]);
+  const random = mulberry(7);
+  const pairs = Array.from({ length: shape.B }, () => ({
+    query: Array.from({ length: shape.Tq }, () => 1 + Math.floor(random() * (arch.vocabSize - 1))),
+    positive: Array.from({ length: shape.Tp }, () => 1 + Math.floor(random() * (arch.vocabSize - 1))),
+  }));
+  const batch = padBatch(pairs, shape, { vocabSize: arch.vocabSize });
+  Object.assign(feeds, batch.feeds);
+  const seconds = [];
+  const cpuSeconds = [];
+  const steps = o.steps ?? 5;
+  const warmup = o.warmup ?? 1;
+  for (let s = 0; s < warmup + steps; s++) {
+    Object.assign(feeds, adamwScalarFeeds(s, 1e-4, 'f32'));
+    const started = performance.now();
+    const cpu0 = process.cpuUsage();
+    const out = await exe.run(feeds);
+    const elapsed = (performance.now() - started) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    for (const n of t.trainable) {
+      feeds[n] = out[n];
+      feeds[momentName('m', n)] = out[momentName('m', n)];
+      feeds[momentName('v', n)] = out[momentName('v', n)];
+    }
+    if (s >= warmup) {
+      seconds.push(elapsed);
+      cpuSeconds.push((cpu.user + cpu.system) / 1e6);
+    }
+    if (!Number.isFinite(out.loss.data[0])) throw new Error(`loss ${out.loss.data[0]}`);
+  }
+  exe.dispose();
+  backend.dispose();
+  seconds.sort((a, b) => a - b);
+  cpuSeconds.sort((a, b) => a - b);
+  const median = seconds[Math.floor(seconds.length / 2)];
+  return { compileSeconds, stepSeconds: median, cpuSecondsPerStep: cpuSeconds[Math.floor(cpuSeconds.length / 2)], pairsPerSecond: shape.B / median, matmulFlop: countGraphFlops(graph).matmul, nodes: graph.nodes.length, trainable: t.trainable.length };
+}
+
+function mulberry(seed) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let z = s;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const kind = process.argv[2] ?? 'full';
+  const method = kind === 'lora' ? { kind: 'lora', rank: 32, alpha: 64 } : { kind };
+  console.log(kind, await timeTrainStep({ method, steps: Number(process.argv[3] ?? 3) }));
+}
