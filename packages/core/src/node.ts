@@ -2,7 +2,7 @@
  * @repurpose/core/node — conveniences that need Node's file system. The main entry stays free of
  * Node imports so it also runs in browsers.
  */
-export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile, writeFileAtomic } from './io/safetensors-file.js';
+export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './io/safetensors-file.js';
 export { readLedgerFile } from './fit/ledger-file.js';
 export { loadCheckpointDir } from './model/checkpoint-file.js';
 export { readTrainerCheckpointFile, writeTrainerCheckpointFile } from './train/checkpoint-file.js';

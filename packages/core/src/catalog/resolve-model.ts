@@ -32,6 +32,8 @@ export const ArchitectureSchema = z
       layerNormEps: positive.refine((x) => x <= ARCHITECTURE_LIMITS.layerNormEps, { error: 'a number in (0, 1]' }),
       useParallelResidual: z.boolean(expect('a boolean')),
       preTrainingLr: positive.optional(),
+      /** Derived, not an input: a Recipe's model carries it, so a recipe's model can be passed back. Must match. */
+      nonEmbeddingParameters: z.number(expect('the model\'s non-embedding parameter count')).optional(),
     },
     expect('an architecture object'),
   )
@@ -66,7 +68,12 @@ export function resolveModel(model: unknown, field = 'model'): ModelArchitecture
   if (model === null || typeof model !== 'object' || Array.isArray(model)) {
     throw new ValidationError(field, model, `a model name (${PYTHIA_NAMES.join(', ')}) or an architecture object`);
   }
-  const a = validate(ArchitectureSchema, model, field);
+  const { nonEmbeddingParameters, ...a } = validate(ArchitectureSchema, model, field);
   checkArchitectureConsistency(a, field, { hiddenSize: 'hiddenSize', rotaryPct: 'rotaryPct' });
+  if (nonEmbeddingParameters !== undefined) {
+    const { numLayers: L, hiddenSize: d, intermediateSize: I } = a;
+    const counted = L * (4 * d * d + 4 * d + 2 * d * I + I + d + 4 * d) + 2 * d; // parameter-counts.ts, inlined (it imports this file)
+    if (nonEmbeddingParameters !== counted) throw new ValidationError(`${field}.nonEmbeddingParameters`, nonEmbeddingParameters, `${counted}, the count of this architecture (or no such key)`);
+  }
   return a;
 }

@@ -45,7 +45,7 @@ const hfConfig = () => ({ num_hidden_layers: 2, hidden_size: 32, num_attention_h
 const tinyWeights = () => {
   const arch = core.architectureFromConfig(hfConfig(), 'tiny');
   const tensors = new Map(engine.gptNeoXParameters(arch).map((p) => [p.name, { shape: p.shape, data: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) }]));
-  return core.writeSafetensors(tensors);
+  return engine.writeSafetensors(tensors);
 };
 const WEIGHTS = tinyWeights();
 
@@ -136,19 +136,19 @@ export const ENTRY_POINTS: readonly EntryPoint[] = [
     { name: 'field', valid: () => 'law', accepts: ['undefined', '"text"'] },
   ] },
   // safetensors on bytes
-  { name: 'parseSafetensorsHeader', call: core.parseSafetensorsHeader as never, args: [{ name: 'bytes', valid: () => WEIGHTS }, { name: 'options', valid: () => ({ maxHeaderBytes: 1e6 }), accepts: OPTIONS }] },
-  { name: 'readSafetensors', call: core.readSafetensors as never, args: [{ name: 'bytes', valid: () => WEIGHTS }, { name: 'options', valid: () => ({}), accepts: OPTIONS }] },
-  { name: 'decodeTensor', call: core.decodeTensor as never, args: [{ name: 'entry', valid: () => ({ dtype: 'F32' }) }, { name: 'raw', valid: () => new Uint8Array(8) }] },
-  { name: 'writeSafetensors', call: core.writeSafetensors as never, args: [{ name: 'tensors', valid: () => ({ a: { shape: [2], data: [1, 2] } }), accepts: ['{}'], fields: ['a'] }, { name: 'metadata', valid: () => ({ k: 'v' }), accepts: OPTIONS, fields: ['k'], fieldAccepts: { k: ['"text"', '""'] } }] },
-  { name: 'checkLayout', call: core.checkLayout as never, args: [{ name: 'source', valid: () => core.parseSafetensorsHeader(WEIGHTS) }, { name: 'expected', valid: () => new Map(engine.gptNeoXParameters(core.architectureFromConfig(hfConfig())).map((p) => [p.name, { shape: p.shape }])) }] },
-  { name: 'describeProblem', call: core.describeProblem as never, args: [{ name: 'problem', valid: () => ({ kind: 'missing', name: 'a', expected: 'F32 [2]' }) }] },
+  { name: 'parseSafetensorsHeader', call: engine.parseSafetensorsHeader as never, args: [{ name: 'bytes', valid: () => WEIGHTS }, { name: 'options', valid: () => ({ maxHeaderBytes: 1e6 }), accepts: OPTIONS }] },
+  { name: 'readSafetensors', call: engine.readSafetensors as never, args: [{ name: 'bytes', valid: () => WEIGHTS }, { name: 'options', valid: () => ({}), accepts: OPTIONS }] },
+  { name: 'decodeTensor', call: engine.decodeTensor as never, args: [{ name: 'entry', valid: () => ({ dtype: 'F32' }) }, { name: 'raw', valid: () => new Uint8Array(8) }] },
+  { name: 'writeSafetensors', call: engine.writeSafetensors as never, args: [{ name: 'tensors', valid: () => ({ a: { shape: [2], data: [1, 2] } }), accepts: ['{}'], fields: ['a'] }, { name: 'metadata', valid: () => ({ k: 'v' }), accepts: OPTIONS, fields: ['k'], fieldAccepts: { k: ['"text"', '""'] } }] },
+  { name: 'checkLayout', call: engine.checkLayout as never, args: [{ name: 'source', valid: () => engine.parseSafetensorsHeader(WEIGHTS) }, { name: 'expected', valid: () => new Map(engine.gptNeoXParameters(core.architectureFromConfig(hfConfig())).map((p) => [p.name, { shape: p.shape }])) }] },
+  { name: 'describeProblem', call: engine.describeProblem as never, args: [{ name: 'problem', valid: () => ({ kind: 'missing', name: 'a', expected: 'F32 [2]' }) }] },
   // the engine's loaders
   { name: 'loadCheckpoint', call: engine.loadCheckpoint as never, args: [
     { name: 'files', valid: () => ({ config: hfConfig(), weights: WEIGHTS }), fields: ['config', 'weights'] },
     { name: 'options', valid: () => ({ dtype: 'f64', name: 'tiny' }), accepts: OPTIONS, fields: ['dtype'], fieldAccepts: { dtype: OPT } },
   ] },
   { name: 'loadParameters', call: engine.loadParameters as never, args: [{ name: 'architecture', valid: () => core.architectureFromConfig(hfConfig(), 'tiny') }, { name: 'weights', valid: () => WEIGHTS }, { name: 'dtype', valid: () => 'f32', accepts: OPT }] },
-  { name: 'loadAdapters', call: engine.loadAdapters as never, args: [{ name: 'bytes', valid: () => core.writeSafetensors({}) }, { name: 'plan', valid: () => ({ adapters: [] }) }, { name: 'dtype', valid: () => 'f32', accepts: OPT }] },
+  { name: 'loadAdapters', call: engine.loadAdapters as never, args: [{ name: 'bytes', valid: () => engine.writeSafetensors({}) }, { name: 'plan', valid: () => ({ adapters: [] }) }, { name: 'dtype', valid: () => 'f32', accepts: OPT }] },
   { name: 'peftAdapterTensors', call: engine.peftAdapterTensors as never, args: [{ name: 'adapters', valid: () => new Map() }, { name: 'options', valid: () => ({ causalLm: true }), accepts: OPTIONS }] },
 ];
 

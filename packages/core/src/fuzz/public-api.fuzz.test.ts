@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as core from '../index.js';
+import * as engine from '../engine-api.js';
 import { BAD_VALUES, type FuzzClass, UNKNOWN_KEY } from './bad-values.test-helper.js';
 import { ENTRY_POINTS, NODE, RUNS } from './entry-points.test-helper.js';
 import { count, outcomeOf, problemWith, TALLY } from './fuzz-runner.test-helper.js';
@@ -105,7 +106,7 @@ describe('./node entry points × bad values and hostile files', () => {
     return d;
   };
   const arch = core.architectureFromConfig(config, 'tiny');
-  const weights = core.writeSafetensors(new Map(core.gptNeoXParameters(arch).map((p) => [p.name, { shape: p.shape, data: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) }])));
+  const weights = engine.writeSafetensors(new Map(engine.gptNeoXParameters(arch).map((p) => [p.name, { shape: p.shape, data: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) }])));
 
   const HOSTILE: Record<string, string> = {
     'a FIFO': fifo,
