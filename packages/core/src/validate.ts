@@ -34,6 +34,17 @@ function expectedPhrase(issue: z.core.$ZodIssue): string {
   return issue.message.replace(/^Invalid input: expected /, '').replace(/^Invalid input/, 'valid input');
 }
 
+/**
+ * An options argument: `undefined` (all defaults) or a plain object whose keys are all in `keys`.
+ * For functions whose options are not a zod schema; throws ValidationError naming `field`.
+ */
+export function checkOptions(value: unknown, field: string, keys: readonly string[]): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ValidationError(field, value, `an options object { ${keys.join(', ')} } or nothing`);
+  for (const k of Object.keys(value)) if (!keys.includes(k)) throw new ValidationError(field, value, `no key ${JSON.stringify(k)} (known: ${keys.join(', ') || 'none'})`);
+  return value as Record<string, unknown>;
+}
+
 /** Custom error message helper: `z.number(expect('a positive number'))`. */
 export const expect = (phrase: string) => ({ error: () => phrase });
 

@@ -25,6 +25,9 @@ export const DEFAULT_HARDWARE = { gpu: 'H100', mfu: DEFAULT_MFU, dtype: DEFAULT_
 
 const DtypeSchema = z.enum(['fp32', 'tf32', 'bf16', 'fp16', 'fp8'], expect('one of fp32, tf32, bf16, fp16, fp8'));
 const MfuSchema = z.number(expect('an MFU in (0, 1]')).gt(0, expect('an MFU in (0, 1]')).lte(1, expect('an MFU in (0, 1]')).refine(Number.isFinite, expect('an MFU in (0, 1]'));
+/** A GPU-hour costs dollars, not 10^6 of them: a larger price is a unit mistake. */
+export const MAX_PRICE_PER_GPU_HOUR = 1e6;
+const price = positiveNumber('of dollars per GPU-hour').refine((p) => p <= MAX_PRICE_PER_GPU_HOUR, { error: `a positive number of dollars per GPU-hour, at most ${MAX_PRICE_PER_GPU_HOUR}` });
 const GpuNameSchema = z.string(expect(`a GPU name (${GPU_NAMES.join(', ')})`));
 
 export const HardwareSchema = z
@@ -32,16 +35,16 @@ export const HardwareSchema = z
     gpu: GpuNameSchema,
     mfu: MfuSchema.default(DEFAULT_MFU),
     dtype: DtypeSchema.default(DEFAULT_DTYPE),
-    pricePerGpuHour: positiveNumber('of dollars per GPU-hour').optional(),
+    pricePerGpuHour: price.optional(),
   })
   .strict();
 
 const FlopBudgetSchema = z.object({ flop: positiveNumber('of FLOP') }).strict();
 const GpuHoursBudgetSchema = z
-  .object({ gpuHours: positiveNumber('of GPU-hours'), gpu: GpuNameSchema, mfu: MfuSchema.default(DEFAULT_MFU), dtype: DtypeSchema.default(DEFAULT_DTYPE), pricePerGpuHour: positiveNumber('of dollars per GPU-hour').optional() })
+  .object({ gpuHours: positiveNumber('of GPU-hours'), gpu: GpuNameSchema, mfu: MfuSchema.default(DEFAULT_MFU), dtype: DtypeSchema.default(DEFAULT_DTYPE), pricePerGpuHour: price.optional() })
   .strict();
 const DollarBudgetSchema = z
-  .object({ dollars: positiveNumber('of dollars'), pricePerGpuHour: positiveNumber('of dollars per GPU-hour'), gpu: GpuNameSchema, mfu: MfuSchema.default(DEFAULT_MFU), dtype: DtypeSchema.default(DEFAULT_DTYPE) })
+  .object({ dollars: positiveNumber('of dollars'), pricePerGpuHour: price, gpu: GpuNameSchema, mfu: MfuSchema.default(DEFAULT_MFU), dtype: DtypeSchema.default(DEFAULT_DTYPE) })
   .strict();
 const BUDGET_FORMS = 'a positive finite number of FLOP, or { flop }, { gpuHours, gpu, mfu? } or { dollars, pricePerGpuHour, gpu, mfu? }';
 
@@ -134,6 +137,7 @@ export function resolveBudget(budget: unknown, field = 'budget'): { flop: number
 /** The FLOP, GPU-hour and dollar views of `flop` on `hardware` (DEFAULT_HARDWARE's price if none). */
 export function budgetViews(flop: number, hardware: ResolvedHardware): BudgetViews {
   validate(positiveNumber('of FLOP'), flop, 'flop');
+  if (flop > MAX_BUDGET_FLOP) throw new ValidationError('flop', flop, `at most ${formatCount(MAX_BUDGET_FLOP)} FLOP`);
   if (hardware === null || typeof hardware !== 'object' || typeof hardware.flopsPerSecond !== 'number' || !hardware.gpu) {
     throw new ValidationError('hardware', hardware, 'resolved hardware (what resolveHardware returns)');
   }

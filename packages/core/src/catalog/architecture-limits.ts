@@ -16,6 +16,10 @@ export const ARCHITECTURE_LIMITS = {
   intermediateSize: 262_144,
   vocabSize: 4_194_304,
   maxPositionEmbeddings: 1_048_576,
+  /** Rotary base θ: LLaMA 3 uses 500,000; 10^12 leaves room and refuses overflow-sized values. */
+  rotaryEmbBase: 1e12,
+  /** LayerNorm ε is added to a variance; above 1 it is not an epsilon. */
+  layerNormEps: 1,
 } as const satisfies Partial<Record<keyof ModelArchitecture, number>>;
 
 /** Hidden activations this forward implements (exact erf GELU, as Pythia). */

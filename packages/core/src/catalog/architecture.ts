@@ -50,10 +50,15 @@ const positive = (what: string) =>
 const fraction = (what: string) =>
   z.number(expect(`a number in (0, 1] (${what})`)).refine((x) => x > 0 && x <= 1, { error: `a number in (0, 1] (${what})` });
 
+const ropeBase = (what: string) =>
+  z.number(expect(`a positive number up to 1e12 (${what})`)).refine((x) => x > 0 && x <= ARCHITECTURE_LIMITS.rotaryEmbBase, { error: `a positive number up to 1e12 (${what})` });
+const epsilon = (what: string) =>
+  z.number(expect(`a number in (0, 1] (${what})`)).refine((x) => x > 0 && x <= ARCHITECTURE_LIMITS.layerNormEps, { error: `a number in (0, 1] (${what})` });
+
 const RopeParametersSchema = z
   .object({
     rope_type: z.literal('default', expect('"default" (the only rotary variant this forward implements; scaled variants such as "linear", "dynamic", "yarn" or "llama3" are not)')).optional(),
-    rope_theta: positive('rope_theta').optional(),
+    rope_theta: ropeBase('rope_theta').optional(),
     partial_rotary_factor: fraction('partial_rotary_factor').optional(),
   })
   .strict();
@@ -68,11 +73,11 @@ export const GptNeoxConfigSchema = z.object(
     vocab_size: bounded('vocabSize', 'vocab_size'),
     max_position_embeddings: bounded('maxPositionEmbeddings', 'max_position_embeddings').optional(),
     rotary_pct: fraction('rotary_pct').optional(),
-    rotary_emb_base: positive('rotary_emb_base').optional(),
-    rope_theta: positive('rope_theta').optional(),
+    rotary_emb_base: ropeBase('rotary_emb_base').optional(),
+    rope_theta: ropeBase('rope_theta').optional(),
     rope_parameters: RopeParametersSchema.nullable().optional(),
     rope_scaling: z.null(expect('null (rotary scaling variants are not implemented)')).optional(),
-    layer_norm_eps: positive('layer_norm_eps').optional(),
+    layer_norm_eps: epsilon('layer_norm_eps').optional(),
     use_parallel_residual: z.boolean(expect('a boolean')).optional(),
     hidden_act: z.enum(SUPPORTED_HIDDEN_ACTS, expect('"gelu" (exact erf GELU, as Pythia; "gelu_new", "gelu_fast" and others are approximations this forward does not implement)')).optional(),
     attention_bias: z.literal(true, expect('true (biases on the attention projections, as Pythia)')).optional(),

@@ -86,5 +86,9 @@ describe('resolveModel', () => {
     expect(() => resolveModel({ ...PYTHIA['pythia-14m'], numLayers: 300_000 })).toThrow(/model\.numLayers: expected an integer in 1\.\.1,024, got 300000/);
     expect(() => resolveModel({ ...PYTHIA['pythia-14m'], rotaryPct: 0.3 })).toThrow(/model\.rotaryPct: expected .*even.*got 0\.3/);
     expect(() => resolveModel('constructor')).toThrow(/invalid model: expected one of/);
+    // A recipe's model carries its derived count and can be passed back; a wrong count is refused.
+    const n = parameterCounts(PYTHIA['pythia-14m']).nonEmbedding;
+    expect(resolveModel({ ...PYTHIA['pythia-14m'], nonEmbeddingParameters: n })).toEqual(PYTHIA['pythia-14m']);
+    expect(() => resolveModel({ ...PYTHIA['pythia-14m'], nonEmbeddingParameters: n + 1 })).toThrow(/model\.nonEmbeddingParameters/);
   });
 });

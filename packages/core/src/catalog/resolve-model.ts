@@ -29,10 +29,11 @@ export const ArchitectureSchema = z
       vocabSize: bounded('vocabSize'),
       maxPositionEmbeddings: bounded('maxPositionEmbeddings'),
       rotaryPct: z.number(expect('a number in (0, 1]')).refine((x) => x > 0 && x <= 1, { error: 'a number in (0, 1]' }),
-      rotaryEmbBase: positive,
-      layerNormEps: positive,
+      rotaryEmbBase: positive.refine((x) => x <= ARCHITECTURE_LIMITS.rotaryEmbBase, { error: 'a positive number up to 1e12' }),
+      layerNormEps: positive.refine((x) => x <= ARCHITECTURE_LIMITS.layerNormEps, { error: 'a number in (0, 1]' }),
       useParallelResidual: z.boolean(expect('a boolean')),
       preTrainingLr: positive.optional(),
+      /** Derived, not an input: a Recipe's model carries it, so a recipe's model can be passed back. Must match. */
     },
     expect('an architecture object'),
   )

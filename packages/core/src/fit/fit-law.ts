@@ -19,6 +19,7 @@ import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js
 import { bootstrap } from './bootstrap.js';
 import { budgetGroups, budgetOf, crossValidate } from './cross-validation.js';
 import { coefficientsOf, flattenCoefficients } from './coefficients.js';
+import { MAX_SAVED_REPLICATES } from './saved-law.js';
 import { FitError } from './fit-errors.js';
 import { type ExcludedRun, type FittedLaw, makeFittedLaw, type Residual } from './fitted-law.js';
 import { type Observation, type ObservationInput, toObservation } from './ledger.js';
@@ -54,7 +55,7 @@ export const FitOptionsSchema = z
       })
       .strict()
       .default({}),
-    huberDelta: positiveNumber('(Huber δ)').default(DEFAULT_HUBER_DELTA),
+    huberDelta: positiveNumber('(Huber δ)').refine((d) => d <= 10, { error: 'a positive finite number (Huber δ), at most 10 (it is on log residuals)' }).default(DEFAULT_HUBER_DELTA),
     /** Nominal coverage of the intervals. */
     level: z
       .number(expect('a level strictly between 0 and 1'))
@@ -65,20 +66,20 @@ export const FitOptionsSchema = z
     bootstrap: z
       .union([
         z.literal(false),
-        z.object({ replicates: integerAtLeast(2, 'replicates').default(200), seed: integerAtLeast(0, '(seed)').default(0) }).strict(),
+        z.object({ replicates: integerAtLeast(2, 'replicates').refine((n) => n <= MAX_SAVED_REPLICATES, { error: `an integer in 2..${MAX_SAVED_REPLICATES} (replicates)` }).default(200), seed: integerAtLeast(0, '(seed)').default(0) }).strict(),
       ], expect('false or { replicates, seed }'))
       .default({ replicates: 200, seed: 0 }),
     /** `false` skips held-out-budget cross-validation. */
     crossValidation: z.boolean(expect('a boolean')).default(true),
     /** L-BFGS iterations per start. */
-    maxIterations: integerAtLeast(1, 'iterations').default(1000),
+    maxIterations: integerAtLeast(1, 'iterations').refine((n) => n <= 100_000, { error: 'an integer in 1..100,000 (iterations)' }).default(1000),
   })
   .strict();
 
 export type FitOptions = z.input<typeof FitOptionsSchema>;
 
 export function fitLaw(observations: readonly ObservationInput[], options?: FitOptions): FittedLaw {
-  const o = validate(FitOptionsSchema, options ?? {}, 'options');
+  const o = validate(FitOptionsSchema, options === undefined ? {} : options, 'options');
   if (!Array.isArray(observations)) throw new ValidationError('observations', observations, 'an array of runs (e.g. what parseLedger returns)');
   const runs = observations.map((x, i) => toObservation(x, `observations.${i}`));
 

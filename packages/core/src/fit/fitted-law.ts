@@ -220,7 +220,7 @@ export function makeFittedLaw(p: FittedLawParts): FittedLaw {
     interval(query, level = p.level) {
       const thetas = p.bootstrap?.thetas;
       if (!thetas || thetas.length === 0) return undefined;
-      if (!(level > 0 && level < 1)) throw new ValidationError('level', level, 'a coverage level strictly between 0 and 1, e.g. 0.9');
+      if (typeof level !== 'number' || !(level > 0 && level < 1)) throw new ValidationError('level', level, 'a coverage level strictly between 0 and 1, e.g. 0.9');
       const q = check(query);
       const [low, high] = percentileInterval(thetas.map((t) => Math.exp(logPredict(layout, t, q))), level);
       return { low, high, level };

@@ -24,9 +24,9 @@ import type { ModelArchitecture } from '../catalog/architecture.js';
 import { PYTHIA } from '../catalog/pythia.js';
 import { resolveModel } from '../catalog/resolve-model.js';
 import { ValidationError } from '../errors.js';
-import { TOKENS_PER_PAIR } from '../flops/units.js';
+import { MAX_BUDGET_FLOP, MAX_PAIRS, MAX_TOKENS, TOKENS_PER_PAIR } from '../flops/units.js';
 import { checkMethod, type FineTuningMethod, FineTuningMethodSchema } from '../methods/method.js';
-import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
+import { checkOptions, expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
 import { formatCount } from '../format.js';
 import { jsonDepth, MAX_JSON_DEPTH } from '../io/bounded-json.js';
 import { LedgerError, type LedgerProblem } from './fit-errors.js';
@@ -62,18 +62,22 @@ export interface Observation {
   readonly line?: number;
 }
 
+const bounded = (what: string, max: number) =>
+  positiveNumber(what).refine((x) => x <= max, { error: `a positive finite number ${what}, at most ${formatCount(max)}` });
+
 const recordFields = {
   id: z.string(expect('a non-empty string')).min(1, expect('a non-empty string')).optional(),
   // Checked by resolveModel afterwards, so an unknown name gets the catalog's message.
   model: z.unknown(),
   method: FineTuningMethodSchema,
-  tokens: positiveNumber('of tokens').optional(),
-  pairs: positiveNumber('of pairs').optional(),
-  tokensPerPair: positiveNumber('of tokens per pair').optional(),
-  loss: positiveNumber('(contrastive loss)'),
+  tokens: bounded('of tokens', MAX_TOKENS).optional(),
+  pairs: bounded('of pairs', MAX_PAIRS).optional(),
+  tokensPerPair: bounded('of tokens per pair', 1e6).optional(),
+  /** InfoNCE over a batch of b is at most about ln b plus the temperature's scale; 1,000 is far past any. */
+  loss: bounded('(contrastive loss)', 1000),
   lossKind: z.enum(['held-out', 'final'], expect('"held-out" or "final"')).optional(),
-  budget: positiveNumber('of FLOP').optional(),
-  seconds: positiveNumber('of seconds').optional(),
+  budget: bounded('of FLOP', MAX_BUDGET_FLOP).optional(),
+  seconds: bounded('of seconds', 1e12).optional(),
   hardware: z
     .object({
       gpu: z.string(expect('a GPU name')).min(1, expect('a GPU name')),
@@ -135,7 +139,8 @@ export function toObservation(value: unknown, field = 'observation'): Observatio
  */
 export function parseLedger(text: string, options: { source?: string } = {}): Observation[] {
   if (typeof text !== 'string') throw new ValidationError('text', text, 'the ledger as a string of JSON lines');
-  if (options === null || typeof options !== 'object') throw new ValidationError('options', options, '{ source?: a name for messages }');
+  checkOptions(options, 'options', ['source']);
+  if (options.source !== undefined && typeof options.source !== 'string') throw new ValidationError('options.source', options.source, 'a name for messages (a string)');
   const observations: Observation[] = [];
   const problems: LedgerProblem[] = [];
   // A byte-order mark would otherwise make line 1 invalid JSON.

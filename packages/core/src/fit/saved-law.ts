@@ -74,6 +74,7 @@ export function saveLaw(law: FittedLaw): SavedLaw {
 
 /** A ScalingLaw from its JSON form; errors name the field (`law.coefficients.alpha`, ...). */
 export function loadLaw(json: unknown, field = 'law'): ScalingLaw {
+  if (typeof field !== 'string' || field.length === 0) throw new ValidationError('field', field, 'a non-empty name for error messages');
   const saved = validate(SavedLawSchema, json, field);
   const coefficients: CapacityLawCoefficients = saved.coefficients;
   const metadata = {

@@ -3,7 +3,7 @@
  * value found and what was expected, so a malformed checkpoint is reported in one readable line.
  * Not a recovery mechanism: a file that fails any check is rejected whole, never partially loaded.
  */
-import { describeValue, RepurposeError } from '../errors.js';
+import { RepurposeError, ValidationError } from '../errors.js';
 
 /** What went wrong, as a tag tests and callers can branch on without parsing the message. */
 export type SafetensorsErrorKind =
@@ -48,7 +48,7 @@ export class LayoutMismatchError extends RepurposeError {
 /** One problem as a phrase, e.g. `tensor "a.weight" has shape [3,4], expected [4,3]`. */
 export function describeProblem(problem: LayoutProblem): string {
   if (problem === null || typeof problem !== 'object' || !['missing', 'unexpected', 'shape', 'dtype'].includes(problem.kind)) {
-    return `unrecognised layout problem ${describeValue(problem)}`;
+    throw new ValidationError('problem', problem, 'a layout problem { kind: "missing" | "unexpected" | "shape" | "dtype", name, ... }');
   }
   const name = JSON.stringify(problem.name);
   switch (problem.kind) {

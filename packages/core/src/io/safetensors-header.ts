@@ -12,6 +12,7 @@
  */
 import { DTYPE_BYTES, SAFETENSORS_DTYPES, isSafetensorsDtype, type SafetensorsDtype } from './safetensors-dtype.js';
 import { ValidationError } from '../errors.js';
+import { checkOptions } from '../validate.js';
 import { SafetensorsError, formatShape } from './safetensors-error.js';
 
 /** Headers above this are refused unread: a corrupt length must not make us allocate gigabytes. */
@@ -52,7 +53,7 @@ export interface ParseHeaderOptions {
 /** Reads the header length prefix and the JSON header, and checks every entry against the file size. */
 export function parseSafetensorsHeader(bytes: Uint8Array, options: ParseHeaderOptions = {}): SafetensorsHeader {
   if (!(bytes instanceof Uint8Array)) throw new ValidationError('bytes', bytes, 'the bytes of a safetensors file (a Uint8Array)');
-  if (options === null || typeof options !== 'object') throw new ValidationError('options', options, '{ maxHeaderBytes?, fileBytes? }');
+  checkOptions(options, 'options', ['maxHeaderBytes', 'fileBytes']);
   const maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   if (!Number.isSafeInteger(maxHeaderBytes) || maxHeaderBytes < 8) throw new ValidationError('options.maxHeaderBytes', maxHeaderBytes, 'an integer ≥ 8 (bytes)');
   const fileBytes = options.fileBytes ?? bytes.length;

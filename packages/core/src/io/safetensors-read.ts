@@ -6,6 +6,7 @@
  * buffer, so results never alias the input and the input may be dropped afterwards.
  */
 import { ValidationError } from '../errors.js';
+import { checkOptions } from '../validate.js';
 import {
   DTYPE_BYTES,
   HOST_IS_LITTLE_ENDIAN,
@@ -41,7 +42,7 @@ export interface ReadOptions extends Omit<ParseHeaderOptions, 'fileBytes'> {
 /** Validates the header (and the layout, if given), then decodes every tensor. Throws, never loads partially. */
 export function readSafetensors(input: Uint8Array | ArrayBuffer, options: ReadOptions = {}): SafetensorsContents {
   if (!(input instanceof Uint8Array) && !(input instanceof ArrayBuffer)) throw new ValidationError('bytes', input, 'the bytes of a safetensors file (a Uint8Array or ArrayBuffer)');
-  if (options === null || typeof options !== 'object') throw new ValidationError('options', options, '{ maxHeaderBytes?, layout?, allowUnexpected? }');
+  checkOptions(options, 'options', ['maxHeaderBytes', 'layout', 'allowUnexpected']);
   const bytes = input instanceof Uint8Array ? input : new Uint8Array(input);
   const header = parseSafetensorsHeader(bytes, { maxHeaderBytes: options.maxHeaderBytes });
   if (options.layout !== undefined) {

@@ -38,9 +38,7 @@ export function writeSafetensors(tensors: TensorsToWrite, metadata?: Readonly<Re
   const header: Record<string, unknown> = {};
   if (metadata !== undefined && Object.keys(metadata).length > 0) {
     for (const [key, value] of Object.entries(metadata)) {
-      if (typeof value !== 'string') {
-        throw new SafetensorsError('invalid-tensor', `metadata.${key} must be a string, got ${JSON.stringify(value)}`);
-      }
+      if (typeof value !== 'string') throw new ValidationError(`metadata.${key}`, value, 'a string (safetensors metadata values are strings)');
     }
     header['__metadata__'] = metadata;
   }

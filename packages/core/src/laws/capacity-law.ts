@@ -61,6 +61,8 @@ export function restriction(query: LawQuery, rho: number): number {
   }
 }
 
+/** |exponent| above 100 makes N^−x underflow or overflow for every real N. */
+export const MAX_EXPONENT = 100;
 const METHOD_KEYS = ['full', 'freeze', 'bias', 'lora'] as const;
 
 /**
@@ -78,7 +80,7 @@ export function checkCapacityCoefficients(c: unknown, field = 'coefficients'): C
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ValidationError(f, v, 'a finite number ≥ 0 (a negative magnitude predicts losses below zero or rising with data)');
   };
   const exponent = (v: unknown, f: string) => {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new ValidationError(f, v, 'a finite exponent');
+    if (typeof v !== 'number' || !Number.isFinite(v) || Math.abs(v) > MAX_EXPONENT) throw new ValidationError(f, v, `a finite exponent in [−${MAX_EXPONENT}, ${MAX_EXPONENT}]`);
   };
   const o = object(c, field, ['E', 'A', 'alpha', 'delta', 'rho', 'data', 'penalty']);
   magnitude(o['E'], `${field}.E`);
@@ -90,10 +92,11 @@ export function checkCapacityCoefficients(c: unknown, field = 'coefficients'): C
     magnitude(t['B'], `${field}.data.${k}.B`);
     exponent(t['beta'], `${field}.data.${k}.beta`);
   }
-  const penalty = object(o['penalty'] ?? {}, `${field}.penalty`, METHOD_KEYS.filter((k) => k !== 'full'));
+  const penalty = object(o['penalty'], `${field}.penalty`, METHOD_KEYS.filter((k) => k !== 'full'));
   for (const [k, g] of Object.entries(penalty)) magnitude(g, `${field}.penalty.${k}`);
-  if (Object.keys(penalty).length > 0 || o['delta'] !== undefined) exponent(o['delta'] ?? 0, `${field}.delta`);
-  if (penalty['lora'] !== undefined || o['rho'] !== undefined) exponent(o['rho'] ?? 0, `${field}.rho`);
+  // δ and ρ change every restricted prediction: required once their terms exist, never defaulted.
+  if (Object.keys(penalty).length > 0 || 'delta' in o) exponent(o['delta'], `${field}.delta`);
+  if (penalty['lora'] !== undefined || 'rho' in o) exponent(o['rho'], `${field}.rho`);
   if (!('full' in data)) throw new ValidationError(`${field}.data.full`, undefined, 'a data term for full fine-tuning (the penalties of the other methods are relative to it)');
   return c as CapacityLawCoefficients;
 }

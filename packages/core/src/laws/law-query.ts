@@ -7,6 +7,8 @@
  */
 import { checkedArchitecture } from '../catalog/resolve-model.js';
 import { ValidationError } from '../errors.js';
+import { formatCount } from '../format.js';
+import { MAX_TOKENS } from '../flops/units.js';
 import { checkedMethod } from '../methods/method.js';
 import type { LawQuery } from './law.js';
 
@@ -17,8 +19,8 @@ export function checkLawQuery(query: unknown, field = 'query', options: { tokens
   const model = checkedArchitecture(q.model, `${field}.model`);
   const method = checkedMethod(q.method, model, `${field}.method`);
   const tokens = q.tokens;
-  if (options.tokens !== false && (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens <= 0)) {
-    throw new ValidationError(`${field}.tokens`, tokens, 'a positive finite number of tokens');
+  if (options.tokens !== false && (typeof tokens !== 'number' || !Number.isFinite(tokens) || tokens <= 0 || tokens > MAX_TOKENS)) {
+    throw new ValidationError(`${field}.tokens`, tokens, `a positive number of tokens, at most ${formatCount(MAX_TOKENS)} (2^53 − 1)`);
   }
   return { model, method, tokens: tokens as number };
 }

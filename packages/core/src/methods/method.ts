@@ -20,6 +20,8 @@ import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js
 
 /** Above any model's width (ARCHITECTURE_LIMITS.hiddenSize), so a larger rank is a typo. */
 export const MAX_LORA_RANK = 65_536;
+/** The update is (alpha / rank)·B·A; an alpha past 10^6 is a typo, not a scale. */
+export const MAX_LORA_ALPHA = 1e6;
 
 export const FullMethodSchema = z.object({ kind: z.literal('full') }).strict();
 export const FreezeMethodSchema = z.object({
@@ -32,7 +34,7 @@ export const LoraMethodSchema = z.object({
   kind: z.literal('lora'),
   rank: integerAtLeast(1, '(LoRA rank)').refine((r) => r <= MAX_LORA_RANK, { error: `an integer in 1..${MAX_LORA_RANK} (LoRA rank)` }),
   /** LoRA scale numerator; the update is (alpha / rank)·B·A. The authors' default is 8. */
-  alpha: positiveNumber('(LoRA alpha)').optional(),
+  alpha: positiveNumber('(LoRA alpha)').refine((a) => a <= MAX_LORA_ALPHA, { error: `a positive number up to ${MAX_LORA_ALPHA} (LoRA alpha)` }).optional(),
 }).strict();
 
 export const FineTuningMethodSchema = z.discriminatedUnion(
@@ -54,6 +56,7 @@ export const DEFAULT_LORA_ALPHA = 8;
  */
 export function checkMethod(method: unknown, model: ModelArchitecture, field = 'method'): FineTuningMethod {
   const m = validate(FineTuningMethodSchema, method, field);
+  model = checkedArchitecture(model, 'model');
   if (m.kind === 'freeze' && m.trainableBlocks > model.numLayers) {
     throw new ValidationError(`${field}.trainableBlocks`, m.trainableBlocks, `an integer in 1..${model.numLayers} (${model.name} has ${model.numLayers} blocks)`);
   }

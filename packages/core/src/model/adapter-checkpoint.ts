@@ -8,6 +8,7 @@
  */
 import type { FloatDType } from '../engine/dtype.js';
 import { ValidationError } from '../errors.js';
+import { checkOptions } from '../validate.js';
 import { type HostTensor, hostTensor } from '../engine/host-tensor.js';
 import { checkLayout, type ExpectedTensor } from '../io/safetensors-layout.js';
 import { readSafetensors } from '../io/safetensors-read.js';
@@ -36,7 +37,8 @@ export function loadAdapters(bytes: Uint8Array | ArrayBuffer, plan: Pick<MethodP
 /** Adapter tensors under PEFT's names for `writeSafetensors` (`causalLm` adds `gpt_neox.`), as f32. */
 export function peftAdapterTensors(adapters: ParameterMap, options: { readonly causalLm?: boolean } = {}): Map<string, TensorToWrite> {
   if (!(adapters instanceof Map)) throw new ValidationError('adapters', adapters, 'a Map of adapter tensors by name');
-  if (options === null || typeof options !== 'object') throw new ValidationError('options', options, '{ causalLm?: boolean }');
+  checkOptions(options, 'options', ['causalLm']);
+  if (options.causalLm !== undefined && typeof options.causalLm !== 'boolean') throw new ValidationError('options.causalLm', options.causalLm, 'a boolean');
   const prefix = PEFT_PREFIX + (options.causalLm ? CAUSAL_LM_PREFIX : '');
   return new Map([...adapters].map(([name, t]) => [prefix + name, { shape: t.shape, data: t.data as Float32Array | Float64Array, dtype: 'F32' as const }]));
 }

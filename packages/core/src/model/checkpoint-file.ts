@@ -31,6 +31,7 @@ export async function loadCheckpointDir(dir: string, options: LoadCheckpointOpti
   try {
     return loadCheckpoint({ config, weights }, options);
   } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError(`${error.field} (in ${dir})`, error.value, error.expected);
     if (error instanceof Error) error.message = `${dir}: ${error.message}`;
     throw error;
   }

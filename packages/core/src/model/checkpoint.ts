@@ -7,6 +7,7 @@
  *
  * Not a hub client and not a file reader: model/checkpoint-file.ts reads a directory in Node.
  */
+import { checkedArchitecture } from '../catalog/resolve-model.js';
 import { type ConfigDefault, type ModelArchitecture, readGptNeoxConfig } from '../catalog/architecture.js';
 import type { FloatDType } from '../engine/dtype.js';
 import { type HostTensor, hostTensor } from '../engine/host-tensor.js';
@@ -15,6 +16,7 @@ import { checkLayout, type ExpectedTensor } from '../io/safetensors-layout.js';
 import { LayoutMismatchError, type LayoutProblem } from '../io/safetensors-error.js';
 import { readSafetensors, type LoadedTensor } from '../io/safetensors-read.js';
 import { parseJsonBounded } from '../io/bounded-json.js';
+import { checkOptions } from '../validate.js';
 import { gptNeoXParameters } from './parameter-layout.js';
 import type { ParameterMap } from './parameter-map.js';
 
@@ -54,8 +56,8 @@ const LOADABLE_DTYPES = ['F32', 'F16', 'BF16', 'F64'] as const;
 
 export function loadCheckpoint(files: CheckpointFiles, options: LoadCheckpointOptions = {}): LoadedCheckpoint {
   if (files === null || typeof files !== 'object') throw new ValidationError('files', files, '{ config, weights }: config.json and the safetensors bytes');
-  if (options === null || typeof options !== 'object') throw new ValidationError('options', options, '{ dtype?, name? }');
-  const dtype = options.dtype ?? 'f32';
+  checkOptions(options, 'options', ['dtype', 'name']);
+  const dtype = options.dtype === undefined ? 'f32' : options.dtype;
   if (dtype !== 'f32' && dtype !== 'f64') throw new ValidationError('options.dtype', dtype, '"f32" or "f64"');
   const config = parseConfig(files.config);
   const { architecture, defaulted } = readGptNeoxConfig(config, options.name);
@@ -69,6 +71,9 @@ export function loadParameters(
   weights: CheckpointFiles['weights'],
   dtype: FloatDType = 'f32',
 ): Map<string, HostTensor> {
+  architecture = checkedArchitecture(architecture, 'architecture');
+  if (dtype !== 'f32' && dtype !== 'f64') throw new ValidationError('dtype', dtype, '"f32" or "f64"');
+  if (weights === null || typeof weights !== 'object') throw new ValidationError('weights', weights, 'safetensors bytes, or an array of shards');
   const shards = Array.isArray(weights) ? (weights as readonly (Uint8Array | ArrayBuffer)[]) : [weights as Uint8Array | ArrayBuffer];
   if (shards.length === 0) throw new ValidationError('weights', [], 'at least one safetensors file');
   shards.forEach((s, i) => {

@@ -17,7 +17,7 @@ import { parameterCounts } from '../catalog/parameter-counts.js';
 import { describeValue, RepurposeError, ValidationError } from '../errors.js';
 import { formatCount } from '../format.js';
 import { describeMethod, type FineTuningMethod, type MethodKind, trainableParameters } from '../methods/method.js';
-import { type FlopAccounting, FlopAccountingSchema, type FlopBreakdown, DEFAULT_SEQUENCE_LENGTH, perTokenFlops } from '../flops/training-flops.js';
+import { type FlopAccounting, FlopAccountingSchema, type FlopBreakdown, DEFAULT_SEQUENCE_LENGTH, MAX_SEQUENCE_LENGTH, perTokenFlops } from '../flops/training-flops.js';
 import { DEFAULT_BATCH_SIZE, MAX_BATCH_SIZE, MAX_BUDGET_FLOP, MAX_PAIRS, TOKENS_PER_PAIR } from '../flops/units.js';
 import { HardwareSchema, type ResolvedHardware, resolveHardware } from '../budget/budget.js';
 import type { LossInterval, ScalingLaw } from '../laws/law.js';
@@ -44,17 +44,17 @@ export const PlanOptionsSchema = z
     law: z.custom<ScalingLaw>(isLaw, expect('a scaling law (an object with name and predict())')).optional(),
     accounting: FlopAccountingSchema.default('paper'),
     /** T for `detailed` accounting and for the memory estimate. */
-    sequenceLength: integerAtLeast(1, 'tokens').default(DEFAULT_SEQUENCE_LENGTH),
+    sequenceLength: integerAtLeast(1, 'tokens').refine((t) => t <= MAX_SEQUENCE_LENGTH, { error: `an integer in 1..${formatCount(MAX_SEQUENCE_LENGTH)} (tokens)` }).default(DEFAULT_SEQUENCE_LENGTH),
     batchSize: integerAtLeast(1, 'pairs per batch').refine((b) => b <= MAX_BATCH_SIZE, { error: `an integer in 1..${formatCount(MAX_BATCH_SIZE)} (pairs per batch)` }).default(DEFAULT_BATCH_SIZE),
     tokensPerPair: positiveNumber('of tokens per pair').refine((t) => t <= 1e6, { error: 'a positive number of tokens per pair, at most 1,000,000' }).default(TOKENS_PER_PAIR),
     /** Hardware for the GPU-hour and dollar views when the budget did not name any. */
     hardware: HardwareSchema.optional(),
     /** How many runners-up a recipe lists. */
-    runnersUp: integerAtLeast(0).default(5),
+    runnersUp: integerAtLeast(0).refine((n) => n <= 1000, { error: 'an integer in 0..1,000' }).default(5),
     /** Tokens the model will embed over its life; their 2·N FLOP per token come out of the budget. */
     inferenceTokens: positiveNumber('of tokens').refine((t) => t <= 1e30, { error: 'a positive number of tokens, at most 1e+30' }).optional(),
     /** Exclude configurations whose estimated peak training memory exceeds this many bytes. */
-    maxMemoryBytes: positiveNumber('of bytes').optional(),
+    maxMemoryBytes: positiveNumber('of bytes').refine((b) => b <= 1e30, { error: 'a positive number of bytes, at most 1e+30' }).optional(),
     /** How the memory estimate is made (checkpointing on by default, as in the paper). */
     memory: MemoryOptionsSchema.omit({ batchSize: true, sequenceLength: true }).default({ gradientCheckpointing: true }),
     /** Unique training pairs available; recipes never train on more (no repetition). */
@@ -115,7 +115,7 @@ export interface Planner {
 }
 
 export function createPlanner(options?: PlanOptions): Planner {
-  const o = validate(PlanOptionsSchema, options ?? {}, 'options');
+  const o = validate(PlanOptionsSchema, options === undefined ? {} : options, 'options');
   const law = o.law ?? ziarko2024;
   const flopOptions = { accounting: o.accounting, sequenceLength: o.sequenceLength };
   const memoryOptions = { ...o.memory, batchSize: o.batchSize, sequenceLength: o.sequenceLength };
