@@ -33,7 +33,6 @@ export const ArchitectureSchema = z
       layerNormEps: positive.refine((x) => x <= ARCHITECTURE_LIMITS.layerNormEps, { error: 'a number in (0, 1]' }),
       useParallelResidual: z.boolean(expect('a boolean')),
       preTrainingLr: positive.optional(),
-      /** Derived, not an input: a Recipe's model carries it, so a recipe's model can be passed back. Must match. */
     },
     expect('an architecture object'),
   )
