@@ -3,7 +3,7 @@
  * and optionally the frontier plot (the paper's Figure 1) as SVG.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { describeMethod, frontier, loadLaw, optimalRecipe, type Budget, type MethodKind, type PlanOptions, type Recipe } from '@repurpose/core';
+import { describeMethod, frontier, loadLaw, MODEL_FAMILY_NAMES, type ModelFamily, optimalRecipe, type Budget, type MethodKind, type PlanOptions, type Recipe } from '@repurpose/core';
 import { bytesFlag, numberFlag, numberListFlag, parseFlags } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { compact, dollars, fixed, sci } from '../format/numbers.js';
@@ -23,6 +23,7 @@ export const PLAN_HELP = `repurpose plan — the compute-optimal recipe for a tr
   --dtype T                 fp32 | tf32 | bf16 | fp16 | fp8 (default bf16)
   --law LAW.json            a law saved by 'repurpose fit --out' (default: the ziarko2024 preset)
   --models a,b              candidate models (default: the eight Pythia models)
+  --family NAME             every model of one family: pythia, smollm2, qwen2.5, qwen3
   --methods full,lora       method kinds to consider (default: full,freeze,bias,lora)
   --ranks 8,16,...          LoRA ranks (default 8 … 512)
   --accounting paper|detailed   FLOP accounting (default paper)
@@ -48,6 +49,7 @@ const FLAGS = {
   dtype: { type: 'string' },
   law: { type: 'string' },
   models: { type: 'string' },
+  family: { type: 'string' },
   methods: { type: 'string' },
   ranks: { type: 'string' },
   accounting: { type: 'string' },
@@ -113,6 +115,13 @@ function hardwareFlags(v: Values) {
   };
 }
 
+/** --family NAME: the planner's family option; with --models it would be ambiguous, so that is refused. */
+function familyFlag(family: string, models: string | undefined): ModelFamily {
+  if (models !== undefined) throw new CliError('--family and --models both choose the candidate models; give one of them');
+  if (!(MODEL_FAMILY_NAMES as readonly string[]).includes(family)) throw new CliError(`--family: expected one of ${MODEL_FAMILY_NAMES.join(', ')}, got ${JSON.stringify(family)}`);
+  return family as ModelFamily;
+}
+
 function optionsFrom(v: Values): PlanOptions {
   const kinds = v.methods?.split(',').map((s) => s.trim());
   const known: MethodKind[] = ['full', 'freeze', 'bias', 'lora'];
@@ -124,6 +133,7 @@ function optionsFrom(v: Values): PlanOptions {
   return {
     ...(v.law !== undefined ? { law: readLaw(v.law) } : {}),
     ...(v.models !== undefined ? { models: v.models.split(',').map((s) => s.trim()) } : {}),
+    ...(v.family !== undefined ? { models: familyFlag(v.family, v.models) } : {}),
     methods: { full: on('full'), freeze: on('freeze'), bias: on('bias'), lora: on('lora') && (ranks ? { ranks } : true) },
     ...(v.accounting !== undefined ? { accounting: v.accounting as never } : {}),
     ...(v['batch-size'] !== undefined ? { batchSize: numberFlag('batch-size', v['batch-size'])! } : {}),
