@@ -60,3 +60,13 @@ describe('Llama-family forward vs transformers (golden, f64)', () => {
     expect(meanErr).toBeLessThan(1e-12);
   });
 });
+
+describe('engine paths not yet wired for the Llama family', () => {
+  it('refuse a Llama-family architecture instead of running the GPT-NeoX forward', async () => {
+    const { buildEmbeddingGraph } = await import('./embedding-graph.js');
+    const { methodPlan } = await import('./method-plan.js');
+    const { architecture } = readLlamaConfig(load('qwen3-gqa-headdim').config, 'tiny-qwen3');
+    expect(() => buildEmbeddingGraph(architecture, { B: 1, T: 4 })).toThrow(/architecture\.kind.*llama \(qwen3, tiny-qwen3\)/);
+    expect(() => methodPlan(architecture, { kind: 'lora', rank: 2 })).toThrow(/not wired for the Llama family/);
+  });
+});
