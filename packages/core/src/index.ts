@@ -7,8 +7,19 @@
  */
 export { RepurposeError, ValidationError } from './errors.js';
 
-export { type ModelArchitecture, architectureFromConfig, GptNeoxConfigSchema } from './catalog/architecture.js';
+export {
+  type ModelArchitecture,
+  type GptNeoxArchitecture,
+  type ArchitectureKind,
+  architectureFromConfig,
+  architectureKind,
+  readArchitectureConfig,
+  GptNeoxConfigSchema,
+} from './catalog/architecture.js';
+export { type LlamaArchitecture, type LlamaModelType, LLAMA_MODEL_TYPES, LlamaConfigSchema, readLlamaConfig } from './catalog/llama-architecture.js';
 export { PYTHIA, PYTHIA_NAMES, type PythiaName } from './catalog/pythia.js';
+export { SMOLLM2, QWEN2_5, QWEN3 } from './catalog/llama-families.js';
+export { MODEL_FAMILIES, MODEL_FAMILY_NAMES, type ModelFamily, familyModelNames } from './catalog/model-families.js';
 export { type ParameterCounts, parameterCounts, loraParameterCounts } from './catalog/parameter-counts.js';
 export { type ModelRef, resolveModel } from './catalog/resolve-model.js';
 

@@ -3,7 +3,7 @@
  * and optionally the frontier plot (the paper's Figure 1) as SVG. Every flag is checked before any
  * planning, the plot's path included; not a training command.
  */
-import { describeMethod, frontier, GPU_NAMES, loadLaw, optimalRecipe, type Budget, type MethodKind, type ModelArchitecture, type PlanOptions, type Recipe } from '@repurpose/core';
+import { describeMethod, frontier, GPU_NAMES, loadLaw, MODEL_FAMILY_NAMES, type ModelFamily, optimalRecipe, type Budget, type MethodKind, type ModelArchitecture, type PlanOptions, type Recipe } from '@repurpose/core';
 import { bytesFlag, choiceFlag, listFlag, noPositionals, numberListFlag, parseFlags, rangeFlag, textFlag, typed } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { parseJsonText, readInputText } from '../files/input-file.js';
@@ -33,6 +33,7 @@ export const PLAN_HELP = `repurpose plan — the compute-optimal recipe for a tr
   --price P                 dollars per GPU-hour for the cost view; needs --gpu
   --law LAW.json            a law saved by 'repurpose fit --out' (default: the ziarko2024 preset)
   --models a,b              candidate models (default: the eight Pythia models)
+  --family NAME             every model of one family: pythia, smollm2, qwen2.5, qwen3
   --model-config FILE       a Hugging Face GPT-NeoX config.json as a candidate (repeatable; named by
                             its _name_or_path, else its folder); with it, --models defaults to none
   --methods full,lora       method kinds to consider (default: full,freeze,bias,lora)
@@ -60,6 +61,7 @@ export const FLAGS = {
   dtype: { type: 'string' },
   law: { type: 'string' },
   models: { type: 'string' },
+  family: { type: 'string' },
   'model-config': { type: 'string', multiple: true },
   methods: { type: 'string' },
   ranks: { type: 'string' },
@@ -176,7 +178,11 @@ function optionsFrom(v: Values): PlanOptions {
   const whole = (flag: string, raw: string | undefined, what: string, min = 1, max = 1e15) => rangeFlag(flag, raw, { min, max, integer: true, what });
   return {
     ...(v.law !== undefined ? { law: readLaw(v.law) } : {}),
-    ...(names !== undefined || configs.length > 0 ? { models: [...(names ?? []), ...configs] } : {}),
+    ...(v.family !== undefined
+      ? { models: familyFlag(v.family, names !== undefined || configs.length > 0) }
+      : names !== undefined || configs.length > 0
+        ? { models: [...(names ?? []), ...configs] }
+        : {}),
     methods: { full: on('full'), freeze: on('freeze'), bias: on('bias'), lora: on('lora') && (ranks ? { ranks } : true) },
     ...(v.accounting !== undefined ? { accounting: choiceFlag('accounting', v.accounting, ['paper', 'detailed'] as const)! } : {}),
     ...(v['batch-size'] !== undefined ? { batchSize: whole('batch-size', v['batch-size'], 'pairs per optimizer step', 1, 2 ** 24)! } : {}),
@@ -208,6 +214,13 @@ function throughputFrom(raw: string): Record<string, number> {
   const twice = kinds.find((k, i) => kinds.indexOf(k) !== i);
   if (twice) throw new CliError(`--throughput: ${twice} given twice, got ${typed(raw)}`);
   return Object.fromEntries(entries);
+}
+
+/** --family NAME: the planner's family option; with --models it would be ambiguous, so that is refused. */
+function familyFlag(family: string, modelsGiven: boolean): ModelFamily {
+  if (modelsGiven) throw new CliError('--family and --models (or --model-config) both choose the candidate models; give one of them');
+  if (!(MODEL_FAMILY_NAMES as readonly string[]).includes(family)) throw new CliError(`--family: expected one of ${MODEL_FAMILY_NAMES.join(', ')}, got ${JSON.stringify(family)}`);
+  return family as ModelFamily;
 }
 
 const hardwareLabel = (r: Recipe) => `${r.budget.hardware.gpu} ${r.budget.hardware.dtype} @ MFU ${r.budget.hardware.mfu}`;

@@ -17,8 +17,24 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import { expect, integerAtLeast, validate } from '../validate.js';
 import { ARCHITECTURE_LIMITS, checkArchitectureConsistency, SUPPORTED_HIDDEN_ACTS } from './architecture-limits.js';
+import { LLAMA_MODEL_TYPES, type LlamaArchitecture, readLlamaConfig } from './llama-architecture.js';
 
-export interface ModelArchitecture {
+/**
+ * Every architecture kind this library plans and (where model/ has a forward) runs. `kind` is the
+ * discriminant; GPT-NeoX's is optional so every architecture object written before the union (the
+ * Pythia catalog, users' objects) still means GPT-NeoX. The fields both kinds share (L, d, NH, I, V,
+ * positions, rotary fraction and base, norm epsilon, parallel residual) mean the same thing in both.
+ */
+export type ModelArchitecture = GptNeoxArchitecture | LlamaArchitecture;
+export type ArchitectureKind = 'gpt_neox' | 'llama';
+
+/** The architecture's kind, reading an absent `kind` as GPT-NeoX. */
+export function architectureKind(a: ModelArchitecture): ArchitectureKind {
+  return a.kind === 'llama' ? 'llama' : 'gpt_neox';
+}
+
+export interface GptNeoxArchitecture {
+  readonly kind?: 'gpt_neox';
   /** A name for tables and recipes, e.g. `pythia-160m`. */
   readonly name: string;
   /** L: transformer blocks. */
@@ -104,7 +120,7 @@ const HF_DEFAULTS = {
 };
 
 export interface ReadConfig {
-  readonly architecture: ModelArchitecture;
+  readonly architecture: GptNeoxArchitecture;
   /** Keys that were absent and got transformers' default; empty for a file transformers saved. */
   readonly defaulted: readonly ConfigDefault[];
 }
@@ -133,7 +149,7 @@ export function readGptNeoxConfig(config: unknown, name = 'gpt-neox', field = 'c
   const rotaryPct = agree(c.rotary_pct, 'rotary_pct', rope?.partial_rotary_factor, 'rope_parameters.partial_rotary_factor');
   const base = agree(agree(c.rotary_emb_base, 'rotary_emb_base', c.rope_theta, 'rope_theta'), 'rotary_emb_base', rope?.rope_theta, 'rope_parameters.rope_theta');
   pick('hidden_act', c.hidden_act);
-  const architecture: ModelArchitecture = {
+  const architecture: GptNeoxArchitecture = {
     name,
     numLayers: c.num_hidden_layers,
     hiddenSize: c.hidden_size,
@@ -153,7 +169,19 @@ export function readGptNeoxConfig(config: unknown, name = 'gpt-neox', field = 'c
   return { architecture, defaulted };
 }
 
-/** Reads a GPT-NeoX architecture from a parsed `config.json` (see readGptNeoxConfig for what was defaulted). */
-export function architectureFromConfig(config: unknown, name = 'gpt-neox'): ModelArchitecture {
-  return readGptNeoxConfig(config, name).architecture;
+/**
+ * Reads an architecture from a parsed `config.json`, dispatching on `model_type`: `gpt_neox` (or
+ * absent, as in old Pythia files) to readGptNeoxConfig, `llama` / `mistral` / `qwen2` / `qwen3` to
+ * readLlamaConfig (see each for what was defaulted). Any other model_type is refused, naming it.
+ */
+export function readArchitectureConfig(config: unknown, name?: string, field = 'config'): { architecture: ModelArchitecture; defaulted: readonly ConfigDefault[] } {
+  const type = config !== null && typeof config === 'object' && !Array.isArray(config) ? (config as Record<string, unknown>).model_type : undefined;
+  if (type === undefined || type === 'gpt_neox') return readGptNeoxConfig(config, name ?? 'gpt-neox', field);
+  if ((LLAMA_MODEL_TYPES as readonly unknown[]).includes(type)) return readLlamaConfig(config, name ?? String(type), field);
+  throw new ValidationError(`${field}.model_type`, type, `one of gpt_neox, ${LLAMA_MODEL_TYPES.join(', ')}`);
+}
+
+/** Reads an architecture of any supported kind from a parsed `config.json` (see readArchitectureConfig). */
+export function architectureFromConfig(config: unknown, name?: string): ModelArchitecture {
+  return readArchitectureConfig(config, name).architecture;
 }

@@ -7,10 +7,22 @@
  *              + 4d (two LayerNorms)                              = 12d² + 13d when I = 4d
  *   N          = L·block + 2d (final LayerNorm)                    (PAPER.md, "our derivation")
  *
+ * Llama family (HS head size, NH query and KV k/v heads; Q = NH·HS, K = KV·HS):
+ *
+ *   per block  = d·Q + d·K + d·K + Q·d       (q_proj, k_proj, v_proj, o_proj weights)
+ *              + [Q + 2K if q/k/v biases] + [d if o_proj bias]
+ *              + 2·HS                       (Qwen3's q_norm, k_norm)
+ *              + 3·d·I + [2I + d if mlp_bias] (gate_proj, up_proj, down_proj)
+ *              + 2d                         (input_layernorm, post_attention_layernorm: RMSNorm, weight only)
+ *   N          = L·block + d                 (final norm); embed_tokens (V·d) is the embedding.
+ *
+ * lm_head is not part of the embedding model, tied or not, so it is counted in neither.
+ *
  * Not the FLOP model (flops/) and not a checkpoint inspector: these are formulas of the architecture.
  */
 import { ValidationError } from '../errors.js';
-import type { ModelArchitecture } from './architecture.js';
+import type { GptNeoxArchitecture, ModelArchitecture } from './architecture.js';
+import type { LlamaArchitecture } from './llama-architecture.js';
 import { checkedArchitecture } from './resolve-model.js';
 
 export interface ParameterCounts {
@@ -20,7 +32,7 @@ export interface ParameterCounts {
   readonly embedding: number;
   /** One transformer block, LayerNorms included. */
   readonly perBlock: number;
-  /** The final LayerNorm (weight and bias). */
+  /** The final norm (GPT-NeoX LayerNorm: weight and bias; Llama RMSNorm: weight). */
   readonly finalLayerNorm: number;
   /** Every `bias` tensor, LayerNorm biases included: what bias-only tuning trains. */
   readonly biases: number;
@@ -29,7 +41,31 @@ export interface ParameterCounts {
 }
 
 export function parameterCounts(model: ModelArchitecture): ParameterCounts {
-  const { numLayers: L, hiddenSize: d, intermediateSize: I, vocabSize: V } = checkedArchitecture(model);
+  const a = checkedArchitecture(model);
+  return a.kind === 'llama' ? llamaParameterCounts(a) : gptNeoxParameterCounts(a);
+}
+
+function llamaParameterCounts(model: LlamaArchitecture): ParameterCounts {
+  const { numLayers: L, hiddenSize: d, intermediateSize: I, vocabSize: V } = model;
+  const { Q, K } = llamaProjectionWidths(model);
+  const attentionBiases = (model.qkvBias ? Q + 2 * K : 0) + (model.outputBias ? d : 0);
+  const mlpBiases = model.mlpBias ? 2 * I + d : 0;
+  const attention = d * Q + 2 * d * K + Q * d + attentionBiases + (model.qkNorm ? 2 * model.headDim : 0);
+  const mlp = 3 * d * I + mlpBiases;
+  const perBlock = attention + mlp + 2 * d;
+  const finalLayerNorm = d;
+  const nonEmbedding = L * perBlock + finalLayerNorm;
+  const embedding = V * d;
+  return { nonEmbedding, embedding, perBlock, finalLayerNorm, biases: L * (attentionBiases + mlpBiases), total: nonEmbedding + embedding };
+}
+
+/** Q = NH·HS (q_proj's output width), K = KV·HS (k_proj's and v_proj's). */
+export function llamaProjectionWidths(model: LlamaArchitecture): { Q: number; K: number } {
+  return { Q: model.numHeads * model.headDim, K: model.numKeyValueHeads * model.headDim };
+}
+
+function gptNeoxParameterCounts(model: GptNeoxArchitecture): ParameterCounts {
+  const { numLayers: L, hiddenSize: d, intermediateSize: I, vocabSize: V } = model;
   const attention = 3 * d * d + 3 * d + d * d + d;
   const mlp = d * I + I + I * d + d;
   const layerNorms = 4 * d;
@@ -47,10 +83,21 @@ export function parameterCounts(model: ModelArchitecture): ParameterCounts {
  * dense_h_to_4h, dense_4h_to_h): an adapter on a (in → out) matrix has r·(in + out) parameters, so
  * per block r·(4d + 2d + (d + I) + (I + d)) = 16·d·r when I = 4d — PAPER.md's N_lora = 16·L·d·r.
  * The embed_in adapter (r·(V + d)) is reported apart, since the paper's FLOP count leaves it out.
+ * Llama family: per block r·((d+Q) + 2(d+K) + (Q+d) + 2(d+I) + (I+d)) on PEFT's q_proj, k_proj,
+ * v_proj, o_proj, gate_proj, up_proj, down_proj; = r·(8d + 3I) per block when K = Q = d.
  */
 export function loraParameterCounts(model: ModelArchitecture, rank: number): { blocks: number; embedIn: number } {
-  const { numLayers: L, hiddenSize: d, intermediateSize: I, vocabSize: V } = checkedArchitecture(model);
+  const a = checkedArchitecture(model);
   if (!Number.isSafeInteger(rank) || rank < 1 || rank > 65_536) throw new ValidationError('rank', rank, 'an integer in 1..65536 (LoRA rank)');
+  if (a.kind === 'llama') {
+    // PEFT's seven Llama targets, each (in → out): q d→Q, k d→K, v d→K, o Q→d, gate d→I, up d→I, down I→d.
+    // No embed_tokens adapter: the Llama-family plan adapts the seven projections only.
+    const { hiddenSize: d, intermediateSize: I } = a;
+    const { Q, K } = llamaProjectionWidths(a);
+    const perBlock = rank * ((d + Q) + 2 * (d + K) + (Q + d) + 2 * (d + I) + (I + d));
+    return { blocks: a.numLayers * perBlock, embedIn: 0 };
+  }
+  const { numLayers: L, hiddenSize: d, intermediateSize: I, vocabSize: V } = a;
   const perBlock = rank * ((d + 3 * d) + (d + d) + (d + I) + (I + d));
   return { blocks: L * perBlock, embedIn: rank * (V + d) };
 }

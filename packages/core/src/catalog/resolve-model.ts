@@ -1,5 +1,6 @@
 /**
- * Turns what a user passes as "a model" — a Pythia name or an architecture object — into a validated
+ * Turns what a user passes as "a model" — a catalog name (Pythia, SmolLM2, Qwen2.5, Qwen3) or an
+ * architecture object of either kind (`kind: 'llama'`, or GPT-NeoX when `kind` is absent) — into a validated
  * ModelArchitecture. The single place an unknown model name becomes an error. Architecture objects are
  * strict (a typo such as `numLayer` is an error, not a silently ignored key) and bounded by
  * ARCHITECTURE_LIMITS.
@@ -8,8 +9,9 @@ import { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type { ModelArchitecture } from './architecture.js';
 import { ARCHITECTURE_LIMITS, checkArchitectureConsistency } from './architecture-limits.js';
+import { LLAMA_MODEL_TYPES } from './llama-architecture.js';
+import { CATALOG_MODELS } from './model-families.js';
 import { parameterCounts } from './parameter-counts.js';
-import { PYTHIA, PYTHIA_NAMES } from './pythia.js';
 import { expect, integerAtLeast, validate } from '../validate.js';
 
 const bounded = (field: keyof typeof ARCHITECTURE_LIMITS) => {
@@ -21,6 +23,7 @@ const positive = z.number(expect('a positive finite number')).refine((x) => Numb
 export const ArchitectureSchema = z
   .object(
     {
+      kind: z.literal('gpt_neox', expect('"gpt_neox" (or absent)')).optional(),
       name: z.string(expect('a model name')).min(1, expect('a non-empty model name')).max(200, expect('a model name of at most 200 characters')),
       numLayers: bounded('numLayers'),
       hiddenSize: bounded('hiddenSize'),
@@ -38,7 +41,29 @@ export const ArchitectureSchema = z
   )
   .strict();
 
-/** A Pythia name (`pythia-160m`) or a full architecture (e.g. from `architectureFromConfig`). */
+const headsBounded = bounded('numHeads');
+
+/** A Llama-family architecture object (see llama-architecture.ts for what each field means). */
+export const LlamaArchitectureSchema = ArchitectureSchema.omit({ kind: true, rotaryPct: true, useParallelResidual: true })
+  .extend({
+    kind: z.literal('llama'),
+    modelType: z.enum(LLAMA_MODEL_TYPES, expect(`one of ${LLAMA_MODEL_TYPES.join(', ')}`)),
+    numKeyValueHeads: headsBounded,
+    headDim: bounded('hiddenSize'),
+    rotaryPct: z.literal(1, expect('1 (this family rotates the whole head)')),
+    useParallelResidual: z.literal(false, expect('false (this family has sequential residuals)')),
+    qkvBias: z.boolean(expect('a boolean')),
+    outputBias: z.boolean(expect('a boolean')),
+    mlpBias: z.boolean(expect('a boolean')),
+    qkNorm: z.boolean(expect('a boolean')),
+    tieWordEmbeddings: z.boolean(expect('a boolean')),
+    hiddenAct: z.literal('silu', expect('"silu"')),
+  })
+  .strict();
+
+const catalogNames = () => Object.keys(CATALOG_MODELS).join(', ');
+
+/** A catalog name (`pythia-160m`) or a full architecture (e.g. from `architectureFromConfig`). */
 export type ModelRef = string | ModelArchitecture;
 
 const checked = new WeakMap<object, ModelArchitecture>();
@@ -60,21 +85,29 @@ export function checkedArchitecture(model: unknown, field = 'model'): ModelArchi
 
 export function resolveModel(model: unknown, field = 'model'): ModelArchitecture {
   if (typeof model === 'string') {
-    const found = Object.hasOwn(PYTHIA, model.toLowerCase()) ? (PYTHIA as Record<string, ModelArchitecture>)[model.toLowerCase()] : undefined;
-    if (!found) throw new ValidationError(field, model, `one of ${PYTHIA_NAMES.join(', ')}, or an architecture object`);
+    const key = model.toLowerCase();
+    const found = Object.hasOwn(CATALOG_MODELS, key) ? CATALOG_MODELS[key] : undefined;
+    if (!found) throw new ValidationError(field, model, `one of ${catalogNames()}, or an architecture object`);
     return found;
   }
   if (model === null || typeof model !== 'object' || Array.isArray(model)) {
-    throw new ValidationError(field, model, `a model name (${PYTHIA_NAMES.join(', ')}) or an architecture object`);
+    throw new ValidationError(field, model, `a model name (${catalogNames()}) or an architecture object`);
   }
   // A recipe's model carries its derived N (`nonEmbeddingParameters`), so a recipe's model — or its JSON
   // — can be passed back wherever an architecture is taken. The field is checked, never trusted.
   const { nonEmbeddingParameters: claimedN, ...rest } = model as Record<string, unknown>;
+  const checkClaim = (x: ModelArchitecture): ModelArchitecture => {
+    const n = parameterCounts(x).nonEmbedding;
+    if (claimedN !== undefined && claimedN !== n) throw new ValidationError(`${field}.nonEmbeddingParameters`, claimedN, `${n}, the non-embedding parameter count of this architecture (or no such key)`);
+    return x;
+  };
+  if (rest.kind === 'llama') {
+    const a = validate(LlamaArchitectureSchema, rest, field);
+    if (a.numHeads % a.numKeyValueHeads !== 0) throw new ValidationError(`${field}.numKeyValueHeads`, a.numKeyValueHeads, `a divisor of numHeads (${a.numHeads})`);
+    if (a.headDim % 2 !== 0) throw new ValidationError(`${field}.headDim`, a.headDim, 'an even head size (rotate-half)');
+    return checkClaim(a);
+  }
   const a = validate(ArchitectureSchema, rest, field);
   checkArchitectureConsistency(a, field, { hiddenSize: 'hiddenSize', rotaryPct: 'rotaryPct' });
-  if (claimedN !== undefined) {
-    const n = parameterCounts(a).nonEmbedding;
-    if (claimedN !== n) throw new ValidationError(`${field}.nonEmbeddingParameters`, claimedN, `${n}, the non-embedding parameter count of this architecture (or no such key)`);
-  }
-  return a;
+  return checkClaim(a);
 }

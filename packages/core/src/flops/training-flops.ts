@@ -18,12 +18,18 @@
  * full only), LoRA's embed_in adapter (forward 2·r·d, weight gradients 4·r·d per token) and an
  * estimate of the elementwise activation work (see `elementwisePerBlock`).
  *
+ * Llama family: the same formulas with the family's N and N_tr (catalog/parameter-counts.ts); the
+ * attention-score width is Q = NH·HS (not d: Qwen3's heads are wider than d/NH, and grouped-query
+ * attention shrinks only k/v, not the scores); there is no embed_tokens LoRA adapter; the elementwise
+ * estimate counts RMSNorm, SwiGLU and full-head RoPE instead of LayerNorm and GELU.
+ *
  * Totals are computed as (per-token total) × D so `paper` totals equal PAPER.md's formulas bit for bit;
  * the three parts are each exact products too, so their sum may differ from the total in the last ulp.
  */
 import { z } from 'zod';
 import type { ModelArchitecture } from '../catalog/architecture.js';
-import { parameterCounts } from '../catalog/parameter-counts.js';
+import type { LlamaArchitecture } from '../catalog/llama-architecture.js';
+import { llamaProjectionWidths, parameterCounts } from '../catalog/parameter-counts.js';
 import { type ModelRef, resolveModel } from '../catalog/resolve-model.js';
 import { checkMethod, type FineTuningMethod, trainableParameters } from '../methods/method.js';
 import { ValidationError } from '../errors.js';
@@ -111,22 +117,38 @@ function paperPerToken(model: ModelArchitecture, method: FineTuningMethod, N: nu
  * exact tally: bias and LayerNorm affine work is already in the 2N terms.
  */
 export function elementwisePerBlock(model: ModelArchitecture, T: number): number {
+  if (model.kind === 'llama') return llamaElementwisePerBlock(model, T);
   return 8 * model.numHeads * T + 5 * model.intermediateSize + 12 * model.hiddenSize;
+}
+
+/**
+ * The Llama-family analogue of the estimate above, same convention: 8·NH·T for the scores, SwiGLU's
+ * silu(g)·u at 5 ops per MLP unit (negate, exp, add one, divide, multiply by u: 5·I), RoPE on q and k
+ * at 3 ops per element (two products and a sum: 3·(Q + K)), the two RMSNorms at 5 ops per element
+ * (square, sum, scale, multiply, weight: 10·d) with the two residual adds (2·d), and Qwen3's q/k norms
+ * (5·(Q + K)). An estimate from op counts, not an exact tally.
+ */
+function llamaElementwisePerBlock(model: LlamaArchitecture, T: number): number {
+  const { Q, K } = llamaProjectionWidths(model);
+  return 8 * model.numHeads * T + 5 * model.intermediateSize + 3 * (Q + K) + 12 * model.hiddenSize + (model.qkNorm ? 5 * (Q + K) : 0);
 }
 
 function detailedExtraPerToken(model: ModelArchitecture, method: FineTuningMethod, T: number) {
   const { numLayers: L, hiddenSize: d } = model;
   const elementwise = elementwisePerBlock(model, T);
-  // QKᵀ and A·V: each a T×d by d×T (resp. T×T by T×d) product per sequence, i.e. 2·T·d per token.
-  const attentionForwardPerBlock = 4 * T * d;
+  // QKᵀ and A·V: each a T×W by W×T (resp. T×T by T×W) product per sequence, i.e. 2·T·W per token,
+  // with W the width of all query heads together: d for GPT-NeoX, NH·HS for the Llama family.
+  const scoreWidth = model.kind === 'llama' ? llamaProjectionWidths(model).Q : d;
+  const attentionForwardPerBlock = 4 * T * scoreWidth;
+  const embedAdapter = method.kind === 'lora' && model.kind !== 'llama';
   // The gradient reaches every block except the frozen ones; attention has no weights, so its
   // backward is all activation gradients: two matmuls per forward matmul.
   const blocksWithGradient = method.kind === 'freeze' ? method.trainableBlocks : L;
-  const forward = L * (attentionForwardPerBlock + elementwise) + (method.kind === 'lora' ? 2 * method.rank * d : 0);
+  const forward = L * (attentionForwardPerBlock + elementwise) + (embedAdapter ? 2 * method.rank * d : 0);
   const backwardActivations = blocksWithGradient * 2 * (attentionForwardPerBlock + elementwise);
   let backwardWeights = 0;
   if (method.kind === 'full') backwardWeights = d; // embed_in gradient: scatter-add of one d-row per token
-  if (method.kind === 'lora') backwardWeights = 4 * method.rank * d; // embed_in adapter: dB and dA
+  if (method.kind === 'lora' && embedAdapter) backwardWeights = 4 * method.rank * d; // embed_in adapter: dB and dA
   return { forward, backwardActivations, backwardWeights };
 }
 

@@ -9,6 +9,10 @@
  *   lora    rank-r adapters on query_key_value, dense,        N_lora = 16·L·d·r (embed_in adapter
  *           dense_h_to_4h, dense_4h_to_h (and embed_in)        not counted, as in the paper)
  *
+ * Llama family: freeze keeps the final RMSNorm (d) trainable; bias-only trains q/k/v (and o, MLP)
+ * biases where the config has them and is refused where it has none (Llama, Mistral, Qwen3 by
+ * default); LoRA targets PEFT's q_proj, k_proj, v_proj, o_proj, gate_proj, up_proj, down_proj.
+ *
  * Not the graph rewrites that apply a method (engine/) and not the FLOP model (flops/).
  */
 import { z } from 'zod';
@@ -59,6 +63,9 @@ export function checkMethod(method: unknown, model: ModelArchitecture, field = '
   model = checkedArchitecture(model, 'model');
   if (m.kind === 'freeze' && m.trainableBlocks > model.numLayers) {
     throw new ValidationError(`${field}.trainableBlocks`, m.trainableBlocks, `an integer in 1..${model.numLayers} (${model.name} has ${model.numLayers} blocks)`);
+  }
+  if (m.kind === 'bias' && parameterCounts(model).biases === 0) {
+    throw new ValidationError(`${field}.kind`, 'bias', `a method other than bias-only: ${model.name} has no bias parameters (RMSNorm has none and its projections are bias-free), so bias-only would train nothing`);
   }
   return m;
 }

@@ -4,6 +4,8 @@
  * variant that pins down rotate-half vs interleaved rotary; plus f32 agreement and the
  * sequential-residual variant's wiring.
  */
+import type { ModelArchitecture } from '../catalog/architecture.js';
+import { requireGptNeox } from './engine-architecture.js';
 import { describe, expect, it } from 'vitest';
 import type { HostTensor } from '../engine/host-tensor.js';
 import { referenceBackend } from '../reference/backend.js';
@@ -96,7 +98,7 @@ describe('sequential residual (use_parallel_residual = false)', () => {
     const model = goldenModel();
     const p = model.parameters;
     const zero = (name: string) => hostTensor('f64', p.get(name)!.shape);
-    const sequentialArch = { ...model.architecture, numLayers: 1, useParallelResidual: false };
+    const sequentialArch = { ...requireGptNeox(model.architecture, 'test'), numLayers: 1, useParallelResidual: false };
     const sequential = new Map([...p].filter(([n]) => !n.startsWith('layers.1.')));
     const split = new Map(p);
     for (const n of ['weight', 'bias']) {
@@ -104,7 +106,7 @@ describe('sequential residual (use_parallel_residual = false)', () => {
       split.set(`layers.1.attention.dense.${n}`, zero(`layers.1.attention.dense.${n}`));
       for (const m of ['post_attention_layernorm', 'mlp.dense_h_to_4h', 'mlp.dense_4h_to_h']) split.set(`layers.1.${m}.${n}`, p.get(`layers.0.${m}.${n}`)!);
     }
-    const run = (arch: typeof sequentialArch, params: ParameterMap) => {
+    const run = (arch: ModelArchitecture, params: ParameterMap) => {
       const batch = goldenManifest.batch.positive;
       const { graph } = buildEmbeddingGraph(arch, { B: 4, T: 9 }, { dtype: 'f64', hiddenStates: true });
       return backend.compileSync(graph).runSync({

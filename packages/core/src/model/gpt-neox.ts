@@ -17,7 +17,8 @@
  * Not an LM: there is no embed_out / logits head (the embedding model does not need one), no KV cache
  * and no dropout (Pythia's is 0).
  */
-import type { ModelArchitecture } from '../catalog/architecture.js';
+import type { GptNeoxArchitecture, ModelArchitecture } from '../catalog/architecture.js';
+import { requireGptNeox } from './engine-architecture.js';
 import type { GraphBuilder, Tensor } from '../engine/builder.js';
 import { GraphError } from '../engine/errors.js';
 import type { ModelWeights } from './model-weights.js';
@@ -25,7 +26,8 @@ import { FINAL_LAYER_NORM, blockPrefix } from './parameter-layout.js';
 import { rotaryEmbedding } from './rotary.js';
 
 /** ids [B, T] i32, mask [B, T] i32 (1 = real token, 0 = pad) → last hidden state [B, T, C]. */
-export function gptNeoXForward(b: GraphBuilder, arch: ModelArchitecture, w: ModelWeights, ids: Tensor, mask: Tensor): Tensor {
+export function gptNeoXForward(b: GraphBuilder, architecture: ModelArchitecture, w: ModelWeights, ids: Tensor, mask: Tensor): Tensor {
+  const arch = requireGptNeox(architecture, 'gptNeoXForward');
   if (ids.rank !== 2 || mask.rank !== 2 || ids.shape[0] !== mask.shape[0] || ids.shape[1] !== mask.shape[1]) {
     throw new GraphError('forward ids/mask shapes', `[${ids.shape}] / [${mask.shape}]`, 'two tensors of the same shape [B, T]');
   }
@@ -42,7 +44,7 @@ export function gptNeoXForward(b: GraphBuilder, arch: ModelArchitecture, w: Mode
 
 function gptNeoXBlock(
   b: GraphBuilder,
-  arch: ModelArchitecture,
+  arch: GptNeoxArchitecture,
   w: ModelWeights,
   i: number,
   x: Tensor, //                                                                        [B, T, C]
@@ -64,7 +66,7 @@ function gptNeoXBlock(
 
 function attention(
   b: GraphBuilder,
-  arch: ModelArchitecture,
+  arch: GptNeoxArchitecture,
   w: ModelWeights,
   p: string,
   h: Tensor, //                                                                        [B, T, C]
@@ -90,6 +92,6 @@ function mlp(b: GraphBuilder, w: ModelWeights, p: string, h: Tensor /* [B, T, C]
   return b.scope('dense_4h_to_h', () => w.linear(`${p}.mlp.dense_4h_to_h`, act)); //  [B, T, C]
 }
 
-function layerNorm(b: GraphBuilder, arch: ModelArchitecture, w: ModelWeights, name: string, x: Tensor): Tensor {
+function layerNorm(b: GraphBuilder, arch: GptNeoxArchitecture, w: ModelWeights, name: string, x: Tensor): Tensor {
   return b.layerNorm(x, w.param(`${name}.weight`), w.param(`${name}.bias`), arch.layerNormEps); // [B, T, C]
 }

@@ -7,6 +7,7 @@
  * Not a loader (checkpoint.ts) and not a parameter count for planning (catalog/parameter-counts.ts).
  */
 import type { ModelArchitecture } from '../catalog/architecture.js';
+import { requireGptNeox } from './engine-architecture.js';
 import type { Shape } from '../engine/shape.js';
 
 export interface ParameterSpec {
@@ -41,7 +42,7 @@ export function blockPrefix(layer: number): string {
 
 /** in/out features of each Linear module of a block. */
 export function linearModules(arch: ModelArchitecture): readonly LinearModule[] {
-  const { hiddenSize: C, intermediateSize: I } = arch;
+  const { hiddenSize: C, intermediateSize: I } = requireGptNeox(arch, 'linearModules');
   const dims: Record<LinearModuleName, [number, number]> = {
     'attention.query_key_value': [C, 3 * C],
     'attention.dense': [C, C],
@@ -53,7 +54,7 @@ export function linearModules(arch: ModelArchitecture): readonly LinearModule[] 
 
 /** Every parameter of the model in HF checkpoint order (embed_in, blocks, final LayerNorm). */
 export function gptNeoXParameters(arch: ModelArchitecture): readonly ParameterSpec[] {
-  const { hiddenSize: C, vocabSize: V } = arch;
+  const { hiddenSize: C, vocabSize: V } = requireGptNeox(arch, 'gptNeoXParameters');
   const specs: ParameterSpec[] = [{ name: `${EMBED_IN}.weight`, shape: [V, C] }];
   for (let i = 0; i < arch.numLayers; i++) {
     const p = blockPrefix(i);

@@ -10,6 +10,7 @@ import type { FineTuningMethod } from '../methods/method.js';
 import type { FlopAccounting, FlopBreakdown } from '../flops/training-flops.js';
 import { type Budget, type BudgetViews, budgetViews, resolveBudget } from '../budget/budget.js';
 import type { LossInterval } from '../laws/law.js';
+import { ziarko2024 } from '../laws/ziarko2024.js';
 import type { MemoryEstimate } from '../memory/training-memory.js';
 import { createPlanner, describeCandidateSize, type Evaluation, type PlanOptions, type Planner } from './planner.js';
 import { explainRecipe } from './explain-recipe.js';
@@ -88,7 +89,7 @@ export function recipeFor(planner: Planner, budget: unknown): Recipe {
     batchSize: planner.batchSize,
     runnersUp,
     explanation: explainRecipe(planner, plannerBudget, best, allowed, all),
-    notes: notesFor(planner, flop),
+    notes: notesFor(planner, flop, best.candidate.model),
   };
 }
 
@@ -129,9 +130,16 @@ function describe(planner: Planner, e: Evaluation, flopsPerSecond: number): Reci
   };
 }
 
-function notesFor(planner: Planner, flop: number): string[] {
+function notesFor(planner: Planner, flop: number, model: ModelArchitecture): string[] {
+  const notes: string[] = [];
+  // The shipped law was fitted to Pythia runs only; a user's own law is trusted to cover what it was fitted on.
+  if (model.kind === 'llama' && planner.law === ziarko2024) {
+    notes.push(
+      `${model.name} is a ${model.modelType} model but law ${planner.law.name} was calibrated on Pythia (GPT-NeoX) runs only: its loss predictions here are an extrapolation across model families until you fit a law to your own runs ('repurpose fit')`,
+    );
+  }
   const range = planner.law.metadata.budgetRange;
-  if (!range || (flop >= range[0] * 0.999 && flop <= range[1] * 1.001)) return [];
+  if (!range || (flop >= range[0] * 0.999 && flop <= range[1] * 1.001)) return notes;
   const [lo, hi] = range.map((x) => x.toExponential(2));
-  return [`budget ${flop.toExponential(2)} FLOP is outside ${lo}\u2013${hi}, the range law ${planner.law.name} was made for; this is an extrapolation`];
+  return [...notes, `budget ${flop.toExponential(2)} FLOP is outside ${lo}\u2013${hi}, the range law ${planner.law.name} was made for; this is an extrapolation`];
 }

@@ -36,7 +36,7 @@ const ThroughputSchema = z
 
 export const PlanOptionsSchema = z
   .object({
-    /** Candidate models: Pythia names or architecture objects. Default: the eight Pythia models. */
+    /** Candidate models: catalog names or architecture objects, or a family name ('qwen3'). Default: the eight Pythia models. */
     models: ModelListSchema.optional(),
     /** Which methods to consider and their hyper-parameter grids. Default: all four, paper grids. */
     methods: MethodGridSchema.default({ full: true, freeze: true, bias: true, lora: true }),

@@ -5,6 +5,8 @@
  */
 import { z } from 'zod';
 import type { ModelArchitecture } from '../catalog/architecture.js';
+import { parameterCounts } from '../catalog/parameter-counts.js';
+import { familyModelNames, MODEL_FAMILY_NAMES } from '../catalog/model-families.js';
 import { PYTHIA_NAMES } from '../catalog/pythia.js';
 import { resolveModel } from '../catalog/resolve-model.js';
 import { DEFAULT_LORA_ALPHA, type FineTuningMethod } from '../methods/method.js';
@@ -38,7 +40,8 @@ export function methodsFor(model: ModelArchitecture, grid: z.output<typeof Metho
     const blocks = new Set(fractions.map((f) => Math.min(model.numLayers, Math.max(1, Math.round(f * model.numLayers)))));
     for (const k of [...blocks].sort((a, b) => a - b)) methods.push({ kind: 'freeze', trainableBlocks: k });
   }
-  if (grid.bias) methods.push({ kind: 'bias' });
+  // A family without biases (SmolLM2, Qwen3) has no bias-only candidate: it would train nothing.
+  if (grid.bias && parameterCounts(model).biases > 0) methods.push({ kind: 'bias' });
   if (grid.lora) {
     const ranks = grid.lora === true ? DEFAULT_LORA_RANKS : grid.lora.ranks;
     const alpha = grid.lora === true ? DEFAULT_LORA_ALPHA : (grid.lora.alpha ?? DEFAULT_LORA_ALPHA);
@@ -47,8 +50,13 @@ export function methodsFor(model: ModelArchitecture, grid: z.output<typeof Metho
   return methods;
 }
 
-export const ModelListSchema = z.array(z.unknown(), expect('an array of models')).min(1, expect('at least one model'));
+/** An array of models (catalog names or architecture objects), or one family name: every model of that family. */
+export const ModelListSchema = z.union(
+  [z.enum(MODEL_FAMILY_NAMES, expect(`a family name (${MODEL_FAMILY_NAMES.join(', ')})`)), z.array(z.unknown(), expect('an array of models')).min(1, expect('at least one model'))],
+  expect(`an array of models or a family name (${MODEL_FAMILY_NAMES.join(', ')})`),
+);
 
-export function resolveModels(models: readonly unknown[] | undefined): ModelArchitecture[] {
-  return (models ?? PYTHIA_NAMES).map((m, i) => resolveModel(m, `options.models.${i}`));
+export function resolveModels(models: string | readonly unknown[] | undefined): ModelArchitecture[] {
+  const list = typeof models === 'string' ? familyModelNames(models as (typeof MODEL_FAMILY_NAMES)[number]) : (models ?? PYTHIA_NAMES);
+  return list.map((m, i) => resolveModel(m, `options.models.${i}`));
 }
