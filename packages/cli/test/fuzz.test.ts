@@ -45,6 +45,7 @@ const SPECS: FlagSpec[] = [
   { command: 'plan', flag: '--dtype', kind: 'choice', base: plan('--gpu-hours', '10', '--gpu', 'H100'), good: 'bf16' },
   { command: 'plan', flag: '--law', kind: 'json-file', base: plan('--budget', '1e17'), good: fx.law },
   { command: 'plan', flag: '--models', kind: 'name-list', base: plan('--budget', '1e17'), good: 'pythia-70m' },
+  { command: 'plan', flag: '--family', kind: 'name', base: plan('--budget', '1e17'), good: 'qwen3' },
   { command: 'plan', flag: '--model-config', kind: 'json-file', base: plan('--budget', '1e17'), good: fx.config, multiple: true },
   { command: 'plan', flag: '--methods', kind: 'choice-list', base: plan('--budget', '1e17'), good: 'full,lora' },
   { command: 'plan', flag: '--ranks', kind: 'int-list', base: plan('--budget', '1e17'), good: '8,16' },
@@ -135,6 +136,7 @@ function otherCases(): FuzzCase[] {
   cases.push({ name: 'plan --price without --gpu', cls: 'silently ignored', argv: plan('--budget', '1e17', '--price', '2'), mentions: ['--price', '--gpu'] });
   cases.push({ name: 'plan --dtype without --gpu', cls: 'silently ignored', argv: plan('--budget', '1e17', '--dtype', 'fp16'), mentions: ['--dtype', '--gpu'] });
   cases.push({ name: 'plan --mfu 1.5', cls: 'huge', argv: plan('--gpu-hours', '1', '--gpu', 'H100', '--mfu', '1.5'), mentions: ['--mfu', '1.5'] });
+  cases.push({ name: 'plan --family with --models', cls: 'silently ignored', argv: plan('--budget', '1e17', '--family', 'qwen3', '--models', 'pythia-70m'), mentions: ['--family', '--models'] });
   cases.push({ name: 'plan --ranks without lora', cls: 'silently ignored', argv: plan('--budget', '1e17', '--methods', 'full', '--ranks', '8'), mentions: ['--ranks'] });
   cases.push({ name: 'flops --seq-len without detailed', cls: 'silently ignored', argv: flopsBase('--seq-len', '75'), mentions: ['--seq-len'] });
   cases.push({ name: 'flops --rank without lora', cls: 'silently ignored', argv: flopsBase('--rank', '8'), mentions: ['--rank'] });

@@ -176,8 +176,8 @@ export function readGptNeoxConfig(config: unknown, name = 'gpt-neox', field = 'c
  */
 export function readArchitectureConfig(config: unknown, name?: string, field = 'config'): { architecture: ModelArchitecture; defaulted: readonly ConfigDefault[] } {
   const type = config !== null && typeof config === 'object' && !Array.isArray(config) ? (config as Record<string, unknown>).model_type : undefined;
-  if (type === undefined || type === 'gpt_neox') return readGptNeoxConfig(config, name ?? 'gpt-neox', field);
-  if ((LLAMA_MODEL_TYPES as readonly unknown[]).includes(type)) return readLlamaConfig(config, name ?? String(type), field);
+  if (type === undefined || type === 'gpt_neox') return readGptNeoxConfig(config, name === undefined ? 'gpt-neox' : name, field);
+  if ((LLAMA_MODEL_TYPES as readonly unknown[]).includes(type)) return readLlamaConfig(config, name === undefined ? String(type) : name, field);
   throw new ValidationError(`${field}.model_type`, type, `one of gpt_neox, ${LLAMA_MODEL_TYPES.join(', ')}`);
 }
 

@@ -97,8 +97,9 @@ export function resolveModel(model: unknown, field = 'model'): ModelArchitecture
   // — can be passed back wherever an architecture is taken. The field is checked, never trusted.
   const { nonEmbeddingParameters: claimedN, ...rest } = model as Record<string, unknown>;
   const checkClaim = (x: ModelArchitecture): ModelArchitecture => {
+    if (claimedN === undefined) return x; // parameterCounts re-resolves x: only count when asked to
     const n = parameterCounts(x).nonEmbedding;
-    if (claimedN !== undefined && claimedN !== n) throw new ValidationError(`${field}.nonEmbeddingParameters`, claimedN, `${n}, the non-embedding parameter count of this architecture (or no such key)`);
+    if (claimedN !== n) throw new ValidationError(`${field}.nonEmbeddingParameters`, claimedN, `${n}, the non-embedding parameter count of this architecture (or no such key)`);
     return x;
   };
   if (rest.kind === 'llama') {
