@@ -41,6 +41,8 @@ function setUp() {
 
 /** Vitest's own summary is not the plain `N passed, N failed` line CI reads, so we print one. */
 function test() {
+  // vitest strips types without checking them, so a test file's type error would pass unseen.
+  pn('-r', 'typecheck');
   const out = join(root, '.tmp');
   mkdirSync(out, { recursive: true });
   const report = join(out, 'vitest.json');
