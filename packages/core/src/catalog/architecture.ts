@@ -52,7 +52,7 @@ export interface GptNeoxArchitecture {
   readonly rotaryEmbBase: number;
   readonly layerNormEps: number;
   readonly useParallelResidual: boolean;
-  /** Peak learning rate of pre-training, where known; PAPER.md's fallback fine-tuning LR is 1/10 of it. */
+  /** Peak learning rate of pre-training, where known; the paper's fallback fine-tuning LR is 1/10 of it. */
   readonly preTrainingLr?: number;
 }
 

@@ -5,7 +5,7 @@ import { PYTHIA, PYTHIA_NAMES } from './pythia.js';
 import { resolveModel } from './resolve-model.js';
 import { hfParameters, sumWhere } from './hf-parameter-names.test-helper.js';
 
-/** PAPER.md's table, typed in by hand: the independent source. */
+/** The paper's per-model N (Ziarko et al., 2024), typed in by hand: the independent source. */
 const PAPER_N: Record<string, number> = {
   'pythia-14m': 1_189_888,
   'pythia-31m': 4_739_072,
@@ -22,7 +22,7 @@ describe('Pythia catalog', () => {
     expect(PYTHIA_NAMES).toEqual(Object.keys(PAPER_N));
   });
 
-  it.each(PYTHIA_NAMES)('%s: N equals PAPER.md and the HF parameter list', (name) => {
+  it.each(PYTHIA_NAMES)('%s: N equals the paper’s count and the HF parameter list', (name) => {
     const m = PYTHIA[name];
     const counts = parameterCounts(m);
     expect(counts.nonEmbedding).toBe(PAPER_N[name]);

@@ -1,6 +1,6 @@
 /**
  * Test helper: the Hugging Face GPTNeoXModel parameter list (name → element count) built from the
- * naming scheme in PAPER.md, independent of parameter-counts.ts, so counts can be checked against it.
+ * naming scheme of Hugging Face's GPTNeoXModel (docs/flops.md), independent of parameter-counts.ts, so counts can be checked against it.
  */
 import type { ModelArchitecture } from './architecture.js';
 

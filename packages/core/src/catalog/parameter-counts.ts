@@ -5,7 +5,7 @@
  *   per block  = 4d² + 4d (attention: fused QKV 3d²+3d, dense d²+d)
  *              + 2dI + I + d (MLP: dense_h_to_4h dI+I, dense_4h_to_h Id+d)
  *              + 4d (two LayerNorms)                              = 12d² + 13d when I = 4d
- *   N          = L·block + 2d (final LayerNorm)                    (PAPER.md, "our derivation")
+ *   N          = L·block + 2d (final LayerNorm)                    (docs/flops.md)
  *
  * Llama family (HS head size, NH query and KV k/v heads; Q = NH·HS, K = KV·HS):
  *
@@ -81,7 +81,7 @@ function gptNeoxParameterCounts(model: GptNeoxArchitecture): ParameterCounts {
 /**
  * LoRA adapter parameters for rank r on the paper's targets in every block (query_key_value, dense,
  * dense_h_to_4h, dense_4h_to_h): an adapter on a (in → out) matrix has r·(in + out) parameters, so
- * per block r·(4d + 2d + (d + I) + (I + d)) = 16·d·r when I = 4d — PAPER.md's N_lora = 16·L·d·r.
+ * per block r·(4d + 2d + (d + I) + (I + d)) = 16·d·r when I = 4d — the paper's N_lora = 16·L·d·r.
  * The embed_in adapter (r·(V + d)) is reported apart, since the paper's FLOP count leaves it out.
  * Llama family: per block r·((d+Q) + 2(d+K) + (Q+d) + 2(d+I) + (I+d)) on PEFT's q_proj, k_proj,
  * v_proj, o_proj, gate_proj, up_proj, down_proj; = r·(8d + 3I) per block when K = Q = d.

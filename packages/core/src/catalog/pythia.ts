@@ -1,7 +1,7 @@
 /**
  * The Pythia suite (Biderman et al. 2023) as used by the paper: eight GPT-NeoX models, 14M … 2.8B.
- * Architecture numbers and pre-training LRs are from PAPER.md (the model cards); non-embedding counts
- * are derived by `parameterCounts` and checked against PAPER.md's table in the tests.
+ * Architecture numbers and pre-training LRs are from the Pythia model cards (Biderman et al., 2023), as the paper lists them; non-embedding counts
+ * are derived by `parameterCounts` and checked against the paper's counts in the tests.
  */
 import type { ModelArchitecture } from './architecture.js';
 

@@ -7,11 +7,11 @@ import { pairsToSteps, pairsToTokens, tokensToPairs, tokensToSteps } from './uni
 
 const D = 1.23456789e9;
 
-describe('paper accounting equals PAPER.md exactly', () => {
+describe('paper accounting equals the paper’s formulas exactly', () => {
   for (const name of PYTHIA_NAMES) {
     const m = PYTHIA[name];
     const { numLayers: L, hiddenSize: d } = m;
-    // Independent counts: PAPER.md's formulas and the HF parameter list.
+    // Independent counts: the paper's formulas (docs/flops.md) and the HF parameter list.
     const N = L * (12 * d * d + 13 * d) + 2 * d;
     const Nbias = sumWhere(hfParameters(m), (n) => n.endsWith('bias'));
 

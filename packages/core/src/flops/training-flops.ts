@@ -1,7 +1,7 @@
 /**
  * Training FLOP of fine-tuning a model with a method on D tokens.
  *
- * `paper` accounting (default) is exactly the authors' (PAPER.md): forward 2N per token, backward
+ * `paper` accounting (default) is exactly the authors' (docs/flops.md): forward 2N per token, backward
  * 2N for activation gradients plus 2N for weight gradients, restricted to what each method needs:
  *
  *   method   forward          backward (activations)   backward (weights)   total per token
@@ -23,7 +23,7 @@
  * attention shrinks only k/v, not the scores); there is no embed_tokens LoRA adapter; the elementwise
  * estimate counts RMSNorm, SwiGLU and full-head RoPE instead of LayerNorm and GELU.
  *
- * Totals are computed as (per-token total) × D so `paper` totals equal PAPER.md's formulas bit for bit;
+ * Totals are computed as (per-token total) × D so `paper` totals equal the paper's formulas bit for bit;
  * the three parts are each exact products too, so their sum may differ from the total in the last ulp.
  */
 import { z } from 'zod';

@@ -4,7 +4,7 @@
  *
  *   L(N, D; m) = E + A·N^−α + B_m·D^−β_m + G_m·N^−δ·h_m
  *
- *   N    non-embedding parameters of the model (PAPER.md's counting), D training tokens
+ *   N    non-embedding parameters of the model (the paper's counting, docs/flops.md), D training tokens
  *   h_m  how restricted the method is:  full 0;  bias 1;  lora r^−ρ (rank r);
  *        freeze (L − k + 1)/(L + 1) for k trainable of L blocks (the frozen embedding counts as a unit,
  *        so freezing only the embedding still costs something relative to full fine-tuning)

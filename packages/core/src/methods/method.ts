@@ -1,6 +1,6 @@
 /**
  * Fine-tuning methods as plain data (a discriminated union on `kind`) with zod schemas, and what each
- * trains, counted exactly as the authors' code counts it (PAPER.md, "FLOP accounting"):
+ * trains, counted exactly as the authors' code counts it (docs/flops.md):
  *
  *   full    every parameter                                   N_tr = N
  *   freeze  first L − k blocks and embed_in frozen, last k     N_tr = k·block + 2d (final LN trainable)

@@ -1,5 +1,5 @@
 /**
- * Symmetric InfoNCE with in-batch negatives (PAPER.md, "Training setup"): for L2-normalised query
+ * Symmetric InfoNCE with in-batch negatives (the paper's training setup, docs/training.md): for L2-normalised query
  * and positive embeddings qᵢ, pⱼ, scores Sᵢⱼ = τ⁻¹·qᵢ·pⱼ with inverse temperature τ⁻¹ = 40, and
  *   L = ½ [CE(S, diag) + CE(Sᵀ, diag)],  CE(S, diag) = −(1/B) Σᵢ log softmax(Sᵢ,·)ᵢ.
  * The transposed cross-entropy is a log-softmax down the columns of S, so Sᵀ is never built.

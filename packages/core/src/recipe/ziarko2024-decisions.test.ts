@@ -1,6 +1,6 @@
 /**
  * The paper's published decisions, reproduced by the shipped `ziarko2024` preset through the real
- * optimizer (optimalRecipe / the planner), with no special cases. PAPER.md, "Published findings".
+ * optimizer (optimalRecipe / the planner), with no special cases. The findings are those of Ziarko et al. (2024), listed in docs/scaling-laws.md.
  */
 import { describe, expect, it } from 'vitest';
 import { ziarko2024 } from '../laws/ziarko2024.js';

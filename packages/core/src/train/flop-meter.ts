@@ -1,6 +1,6 @@
 /**
  * The FLOP meter: training FLOP spent so far in the same accounting the planner used to choose the
- * recipe (PAPER.md "FLOP accounting": per-token cost × real tokens; padding is not counted), and the
+ * recipe (docs/flops.md: per-token cost × real tokens; padding is not counted), and the
  * budget check the trainer makes before each step. A step whose cost would take the total past the
  * budget is not run, so a run never spends more than it was given.
  *

@@ -1,6 +1,6 @@
 /**
  * The paper's learning-rate schedule: linear warm-up over the first 10% of steps, then cosine decay
- * to 0 (PAPER.md, "Training setup"). Written exactly as the golden fixtures' generator
+ * to 0 (the paper's training setup). Written exactly as the golden fixtures' generator
  * (tools/golden/make_golden.py, `manifest.schedule`) computes it, for a 0-based step i of S steps:
  *
  *   W    = max(1, round(warmupFraction · S))          round = Python's round: halves go to even

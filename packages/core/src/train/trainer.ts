@@ -15,7 +15,7 @@
  * loop draws nothing random, a run resumed from one is bitwise identical to one never stopped (on a
  * deterministic backend).
  *
- * One pass over the data in order, B pairs a step (PAPER.md), unless `epochs` asks for more. Not a
+ * One pass over the data in order, B pairs a step (the paper's setup), unless `epochs` asks for more. Not a
  * data loader, not a tokenizer, not an evaluator.
  */
 import type { ModelArchitecture } from '../catalog/architecture.js';
