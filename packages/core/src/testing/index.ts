@@ -12,3 +12,4 @@ export { type KernelCase, type Literal, type OpLiteralCheck, OP_LITERAL_CASES, l
 export { type Tolerance, TOLERANCES, scaledError } from './tolerance.js';
 export { type TrackedBackend, trackResidentTensors } from './tracking-backend.js';
 export { gradCheckOn } from '../engine/grad-check.js';
+export { type GradCase, type InputSpec, type Values, GRAD_RULE_CASES, NO_GRADIENT, gradRuleGraph } from './grad-rule-cases.js';
