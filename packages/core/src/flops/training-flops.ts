@@ -21,8 +21,9 @@
  * Llama family: the same formulas with the family's N and N_tr (catalog/parameter-counts.ts); the
  * attention-score width is Q = NH·HS (not d: Qwen3's heads are wider than d/NH, and grouped-query
  * attention shrinks only k/v, not the scores); LoRA's embedding adapter sits on embed_tokens (same
- * 2·r·d + 4·r·d); the elementwise estimate counts RMSNorm, SwiGLU and full-head RoPE instead of
- * LayerNorm and GELU.
+ * 2·r·d + 4·r·d); bias-only's backward stops at block 0's projection biases, which `detailed` takes
+ * off (llamaBiasPrunedPerToken); the elementwise estimate counts RMSNorm, SwiGLU and full-head RoPE
+ * instead of LayerNorm and GELU.
  *
  * Totals are computed as (per-token total) × D so `paper` totals equal the paper's formulas bit for bit;
  * the three parts are each exact products too, so their sum may differ from the total in the last ulp.
