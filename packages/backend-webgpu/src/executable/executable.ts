@@ -40,6 +40,8 @@ export interface DeviceContext {
   pipeline(pass: Pass): Promise<GPUComputePipeline>;
   /** Throws the reason when the device has been lost. */
   checkAlive(): void;
+  /** The BackendError for a failed device operation (a readback aborted by device loss, say), naming the loss where there was one. */
+  failure(what: string, error: unknown): Promise<BackendError>;
   readonly residents: ResidentStore;
   /** Adds to the backend's count of bytes read back to the host. */
   countRead(bytes: number): void;
@@ -49,6 +51,8 @@ const ELEMENT_BYTES = 4;
 const STORAGE_USAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
 
 export type WebGpuExecutable = Executable;
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 function byteLength(type: TensorType): number {
   return type.shape.reduce((a, d) => a * d, 1) * ELEMENT_BYTES;
@@ -90,11 +94,20 @@ function hostIdChecks(graph: Graph): { input: string; rows: number; op: string }
 export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promise<WebGpuExecutable> {
   const types = valueTypes(graph);
   const limit = ctx.device.limits.maxStorageBufferBindingSize;
+  const names = new Map<string, string>([
+    ...graph.inputs.map((i) => [i.id, `graph input ${i.id}`] as const),
+    ...graph.nodes.map((n) => [n.id, `value ${n.id} (${n.kind}${n.scope === '' ? '' : ` in ${n.scope}`})`] as const),
+  ]);
   for (const [id, type] of types) {
     wgslDType(type.dtype, `value ${id}`);
-    // Splitting large tensors across bindings (or f16 storage) is future work; until then say so up front.
+    // Splitting large tensors across bindings (or f16 storage) is future work; until then say so up front,
+    // before any buffer exists: Dawn would only log a validation error and compute garbage.
     if (bytesOf(type) > limit) {
-      throw new BackendError('webgpu', `value ${id} [${type.shape}] needs ${bytesOf(type)} bytes, over this device's ${limit}-byte storage binding limit (maxStorageBufferBindingSize)`);
+      throw new BackendError(
+        'webgpu',
+        `${names.get(id) ?? `value ${id}`} [${type.shape}] needs ${bytesOf(type)} bytes (${mib(bytesOf(type))}), over this device's ${limit}-byte (${mib(limit)}) storage binding limit (maxStorageBufferBindingSize); ` +
+          'tensors are not split across bindings yet: use a smaller batch or shape',
+      );
     }
   }
   const plans = graph.nodes.map((node) => lower(node, types));
@@ -237,7 +250,11 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
     }
     ctx.device.queue.submit([encoder.finish()]);
     for (const r of reads) ctx.countRead(r.bytes);
-    await Promise.all(reads.filter((r) => r.bytes > 0).map((r) => r.buffer.mapAsync(MAP_MODE_READ, 0, r.bytes)));
+    try {
+      await Promise.all(reads.filter((r) => r.bytes > 0).map((r) => r.buffer.mapAsync(MAP_MODE_READ, 0, r.bytes)));
+    } catch (error) {
+      throw await ctx.failure('reading back the outputs', error);
+    }
     ctx.checkAlive();
     for (const r of reads) {
       if (r.bytes === 0) {
