@@ -5,7 +5,7 @@
  */
 const W = 640;
 const H = 260;
-const PAD = { left: 44, right: 16, top: 14, bottom: 30 };
+const PAD = { left: 44, right: 16, top: 14, bottom: 24 };
 
 export function lossChart(losses: readonly number[], totalSteps: number, chance: number): string {
   const top = Math.max(chance, ...losses) * 1.08;
@@ -18,7 +18,7 @@ export function lossChart(losses: readonly number[], totalSteps: number, chance:
     parts.push(`<line class="grid" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(v)}" y2="${y(v)}"/>`, `<text class="tick" x="${PAD.left - 6}" y="${y(v) + 4}" text-anchor="end">${v.toFixed(2)}</text>`);
   }
   const every = Math.max(1, Math.ceil(totalSteps / 8));
-  for (let s = 1; s <= totalSteps; s += every) parts.push(`<text class="tick" x="${x(s)}" y="${H - 10}" text-anchor="middle">${s}</text>`);
+  for (let s = 1; s <= totalSteps; s += every) parts.push(`<text class="tick" x="${x(s)}" y="${H - 6}" text-anchor="middle">${s}</text>`);
   parts.push(`<line class="axis" x1="${PAD.left}" x2="${W - PAD.right}" y1="${H - PAD.bottom}" y2="${H - PAD.bottom}"/>`);
   parts.push(`<line class="chance" x1="${PAD.left}" x2="${W - PAD.right}" y1="${y(chance)}" y2="${y(chance)}"/>`, `<text class="chance-label" x="${W - PAD.right}" y="${y(chance) - 5}" text-anchor="end">ln B (untrained)</text>`);
   if (losses.length > 0) {
@@ -26,7 +26,7 @@ export function lossChart(losses: readonly number[], totalSteps: number, chance:
     const last = losses.length;
     parts.push(`<circle class="dot" cx="${x(last)}" cy="${y(losses[last - 1]!)}" r="4"/>`);
   }
-  parts.push(`<text class="tick" x="${(W + PAD.left) / 2}" y="${H}" text-anchor="middle">step</text>`);
+  parts.push(`<text class="tick" x="${PAD.left - 6}" y="${H - 6}" text-anchor="end">step</text>`);
   return parts.join('');
 }
 

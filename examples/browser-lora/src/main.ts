@@ -8,6 +8,7 @@ import tokenizerJson from '../../../packages/core/test/fixtures/text/tiny-bpe/to
 import { pickBackend } from './backends.js';
 import { embeddingStrip, lossChart } from './charts.js';
 import { LESSON, type LessonResult, runLesson } from './lesson.js';
+import { PAIRS } from './pairs.js';
 
 export interface LessonState {
   status: 'running' | 'done' | 'error';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   if (picked.fallbackReason !== undefined) el<HTMLElement>('backend').title = `fallback: ${picked.fallbackReason}`;
   const chance = Math.log(LESSON.B);
   const chart = el<SVGSVGElement>('chart');
-  chart.innerHTML = lossChart([], 16, chance);
+  chart.innerHTML = lossChart([], Math.floor(PAIRS.length / LESSON.B) * LESSON.epochs, chance);
   el<HTMLElement>('status').textContent = 'compiling…';
   const result = await runLesson({
     backend: picked.backend,
@@ -53,7 +54,10 @@ async function main(): Promise<void> {
   state.seconds = (performance.now() - started) / 1000;
   const first = result.losses[0]!;
   const last = result.losses[result.losses.length - 1]!;
-  el<HTMLElement>('status').textContent = `done in ${state.seconds.toFixed(1)} s · loss ${first.toFixed(3)} → ${last.toFixed(3)}`;
+  const t = result.times;
+  el<HTMLElement>('status').textContent = `done · loss ${first.toFixed(3)} → ${last.toFixed(3)}`;
+  el<HTMLElement>('times').textContent =
+    `${result.steps} steps in ${t.trainSeconds.toFixed(1)} s after compiling for ${t.compileSeconds.toFixed(1)} s; embedding ${t.embedSeconds.toFixed(1)} s; ${state.seconds.toFixed(1)} s in all.`;
   el<HTMLElement>('query').textContent = result.query;
   el<HTMLElement>('norm').textContent = `${result.embedding.length} dimensions, unit length`;
   el<SVGSVGElement>('embedding').innerHTML = embeddingStrip(result.embedding);

@@ -140,6 +140,13 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
   const pool = bufferPlan.slots.map((bytes, s) => make(bytes, STORAGE_USAGE, `pool ${s}`));
   for (const [value, slot] of bufferPlan.valueSlot) buffers.set(value, pool[slot]!);
 
+  // Every pipeline requested at once: a browser compiles them in its GPU process, and awaiting each
+  // before asking for the next made compile a round trip per program.
+  const pipelines = new Map<string, GPUComputePipeline>();
+  const wanted = plans.flatMap((plan) => (plan.kind === 'dispatch' ? plan.passes.filter((p) => !p.dispatch.some((n) => n === 0)) : []));
+  const unique = [...new Map(wanted.map((p) => [p.program.key, p])).values()];
+  await Promise.all(unique.map(async (p) => pipelines.set(p.program.key, await ctx.pipeline(p))));
+
   const recorded: Recorded[] = [];
   for (let i = 0; i < graph.nodes.length; i++) {
     const node = graph.nodes[i]!;
@@ -151,7 +158,7 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
       if (pass.dispatch.some((n) => n > most)) {
         throw new BackendError('webgpu', `node ${node.id} (${node.kind}) needs ${pass.dispatch.join('×')} workgroups, over this device's ${most} per dimension`);
       }
-      const pipeline = await ctx.pipeline(pass);
+      const pipeline = pipelines.get(pass.program.key)!;
       const uniform = make(pass.uniforms.byteLength, BUFFER_USAGE.UNIFORM | BUFFER_USAGE.COPY_DST, `uniforms ${node.id}`);
       ctx.device.queue.writeBuffer(uniform, 0, pass.uniforms);
       const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];

@@ -45,16 +45,22 @@ describe('program keys hold only build-time facts', () => {
     expect(small.program.wgsl).not.toMatch(/\b(20|30)u\b/);
   });
 
-  it('matmul keys differ by transposes and batch rank, not by M, N, K', () => {
+  it('matmul keys differ by transposes, batch rank and the direct/tiled choice, not by M, N, K', () => {
     const mm = (m: number, k: number, n: number, t: { transposeA?: boolean; transposeB?: boolean } = {}) =>
       onlyPass((b) => b.output('y', b.matmul(b.data('a', t.transposeA ? [k, m] : [m, k], 'f32'), b.data('b', t.transposeB ? [n, k] : [k, n], 'f32'), t)), 'matmul');
-    expect(mm(3, 5, 4).program.key).toBe(mm(64, 32, 16).program.key);
-    expect(mm(3, 5, 4, { transposeA: true }).program.key).not.toBe(mm(3, 5, 4).program.key);
-    expect(mm(3, 5, 4, { transposeB: true }).program.key).not.toBe(mm(3, 5, 4, { transposeA: true }).program.key);
-    expect(Array.from(mm(3, 5, 4).uniforms.slice(0, 3))).toEqual([3, 4, 5]);
-    const batched = onlyPass((b) => b.output('y', b.matmul(b.data('a', [2, 3, 5], 'f32'), b.data('b', [5, 4], 'f32'))), 'matmul');
-    expect(batched.program.key).not.toBe(mm(3, 5, 4).program.key);
-    expect(batched.dispatch).toEqual([1, 1, 2]);
+    // Tiled (M·N·K above DIRECT_MACS): the key is the same for every size.
+    expect(mm(64, 128, 64).program.key).toBe(mm(100, 70, 50).program.key);
+    expect(mm(64, 128, 64, { transposeA: true }).program.key).not.toBe(mm(64, 128, 64).program.key);
+    expect(mm(64, 128, 64, { transposeB: true }).program.key).not.toBe(mm(64, 128, 64, { transposeA: true }).program.key);
+    expect(Array.from(mm(64, 128, 40).uniforms.slice(0, 3))).toEqual([64, 40, 128]);
+    const batched = onlyPass((b) => b.output('y', b.matmul(b.data('a', [2, 64, 128], 'f32'), b.data('b', [128, 64], 'f32'))), 'matmul');
+    expect(batched.program.key).not.toBe(mm(64, 128, 64).program.key);
+    expect(batched.dispatch).toEqual([2, 2, 2]);
+    // Direct (small products): one invocation per output element, its own size-free key.
+    expect(mm(3, 5, 4).program.key).toBe(mm(40, 32, 96).program.key);
+    expect(mm(3, 5, 4).program.key).not.toBe(mm(64, 128, 64).program.key);
+    expect(mm(3, 5, 4).program.wgsl).not.toContain('workgroupBarrier');
+    expect(Array.from(mm(3, 5, 4).uniforms.slice(0, 4))).toEqual([12, 3, 4, 5]);
   });
 
   it('scalar attributes travel as uniforms: every fill shares one program', () => {
