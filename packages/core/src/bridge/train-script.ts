@@ -351,6 +351,7 @@ def parse_args(argv):
     p.add_argument("--no-save", action="store_true", help="do not save the trained model")
     p.add_argument("--precision", choices=["auto", "fp32", "bf16", "fp16"], help="autocast dtype (overrides precision)")
     p.add_argument("--seed", type=int, help="seed for the data shuffle (overrides seed)")
+    p.add_argument("--no-shuffle", action="store_true", help="train on the pairs in file order (overrides shuffle)")
     p.add_argument("--dry-run", action="store_true", help="print the resolved run and exit")
     return p.parse_args(argv)
 
@@ -376,6 +377,7 @@ def resolve(config, args, config_path):
         "save": not args.no_save and config["output"].get("save", True),
         "precision": args.precision or config["precision"],
         "seed": args.seed if args.seed is not None else config["seed"],
+        "shuffle": not args.no_shuffle and config.get("shuffle", True),
     }
     if os.path.isdir(path_of(run["model"]) or "") and not os.path.isabs(run["model"]):
         run["model"] = path_of(run["model"])
@@ -466,7 +468,7 @@ def main(argv=None):
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda i: learning_rate(min(i, steps - 1), steps, run["peak"], run["warmupFraction"]) / run["peak"])
 
     order = list(range(len(train_pairs)))
-    if config.get("shuffle", True):
+    if run["shuffle"]:
         random.Random(run["seed"]).shuffle(order)
     local = run["batch"] // world
     pairs_trained = 0
