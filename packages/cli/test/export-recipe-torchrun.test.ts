@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { architectureFromConfig, trainingFlops } from '@repurpose/core';
-import { arrayPairSource, train } from '@repurpose/core/engine';
+import { arrayPairSource, methodPlan, train } from '@repurpose/core/engine';
 import { loadCheckpointDir, loadTokenizerDir, readLedgerFile } from '@repurpose/core/node';
 import { referenceBackend } from '@repurpose/core/reference';
 
@@ -107,6 +107,9 @@ describe.skipIf(missing.length > 0)('export-recipe → torchrun → ledger → f
     expect(run.hardware).toEqual({ gpu: 'cpu', count: 2 });
     expect(run.loss).toBeGreaterThan(0);
     expect(run.provenance).toMatchObject({ steps: 4, batchSize: B, heldOutPairs: 16, heldOutBatch: 8, script: 'repurpose.recipe-run.v1' });
+    // PEFT's adapters are ours: r·(in + out) on every QKV, dense, h_to_4h, 4h_to_h and on embed_in.
+    const plan = methodPlan(architectureFromConfig(config, 'model'), { kind: 'lora', rank: 4, alpha: 8 });
+    expect(run.provenance!.trainableParameters).toBe(plan.adapters.reduce((n, a) => n + a.shape.reduce((x, y) => x * y, 1), 0));
   }, 320_000);
 
   it('repurpose fit fits that ledger line together with a synthetic ledger of Pythia runs', () => {

@@ -13,6 +13,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseLedger } from '../fit/ledger.js';
 import { optimalRecipe } from '../recipe/optimal-recipe.js';
 import { learningRate } from '../train/learning-rate.js';
+import { architectureFromConfig } from '../catalog/architecture.js';
+import { methodPlan } from '../model/method-plan.js';
+import type { FineTuningMethod } from '../methods/method.js';
 import { exportRecipe } from './export-recipe.js';
 import { TRAIN_SCRIPT_TEMPLATE } from './train-script.js';
 
@@ -64,6 +67,14 @@ describe.skipIf(!python)('train.py (Python)', () => {
       theirs.forEach((lr, i) => (worst = Math.max(worst, Math.abs(lr - learningRate(i, S, { peak: 1e-3 })))));
     }
     expect(worst).toBeLessThanOrEqual(1e-18);
+  });
+
+  it('trains the tensors methodPlan trains, for full, every freezing depth and bias-only (LoRA is PEFT\'s)', () => {
+    const arch = architectureFromConfig({ num_hidden_layers: 4, hidden_size: 32, num_attention_heads: 4, intermediate_size: 128, vocab_size: 64, max_position_embeddings: 64 });
+    const methods: FineTuningMethod[] = [{ kind: 'full' }, { kind: 'bias' }, ...[1, 2, 3, 4].map((k) => ({ kind: 'freeze' as const, trainableBlocks: k }))];
+    const names = methodPlan(arch, { kind: 'full' }).parameters.map((p) => p.name);
+    const theirs = JSON.parse(py(`import json; names = ${JSON.stringify(names)}; print(json.dumps([[n for n in names if train.trainable(n, m, {"embedding": "embed_in", "layers": "layers"}, 4)] for m in ${JSON.stringify(methods)}]))`)) as string[][];
+    methods.forEach((m, i) => expect(theirs[i], JSON.stringify(m)).toEqual(methodPlan(arch, m).trainable));
   });
 
   it('reads BGE JSONL (first positive), anchor/positive JSONL and TSV, and refuses a malformed line with its number', () => {

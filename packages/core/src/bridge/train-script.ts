@@ -530,6 +530,7 @@ def main(argv=None):
                 "heldOutPairs": batches * eval_batch,
                 "heldOutBatch": eval_batch,
                 "finalTrainLoss": last_loss,
+                "trainableParameters": sum(p.numel() for p in params),
                 "precision": precision,
                 "data": file_digest(run["train"])[:16],
                 "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
