@@ -90,6 +90,7 @@ describe('repurpose export + embed', () => {
     expect(await failure(['export', '--format', 'hf', '--model', base, '--out', join(root, 'hf')])).toMatch(/--out: .* is not empty; pass --overwrite/);
     expect(await failure(['export', '--format', 'hf', '--model', base, '--out', base])).toMatch(/--out: .* is the model folder/);
     expect(await failure(['export', '--format', 'peft', '--model', base, '--checkpoint', bias, '--out', join(root, 'peft-bias')])).toMatch(/--checkpoint: .*LoRA run/);
+    expect(await failure(['export', '--format', 'hf', '--model', base, '--checkpoint', join(base, 'model.safetensors'), '--out', join(root, 'x')])).toMatch(/--checkpoint ".*model\.safetensors": .*repurpose trainer/);
     expect(await failure(['export', '--format', 'parquet', '--model', base, '--out', join(root, 'x')])).toMatch(/--format: expected one of hf, sentence-transformers, peft, onnx/);
     const noTokenizer = join(root, 'no-tokenizer');
     mkdirSync(noTokenizer);

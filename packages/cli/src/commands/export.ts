@@ -10,7 +10,7 @@
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EXPORT_DTYPES, EXPORT_FORMATS, ModelCardInputSchema, type ModelCardInput } from '@repurpose/core/engine';
-import { exportModelDir } from '@repurpose/core/node';
+import { exportModelDir, readTrainerCheckpointFile } from '@repurpose/core/node';
 import { choiceFlag, noPositionals, parseFlags, rangeFlag, requireFlag, textFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { parseJsonText, readInputText, statInput } from '../files/input-file.js';
@@ -71,7 +71,10 @@ export async function exportCommand(argv: string[], out: (text: string) => void)
   const dtype = choiceFlag('dtype', v.dtype, EXPORT_DTYPES);
   const maxSeqLength = rangeFlag('max-seq-length', v['max-seq-length'], { min: 1, max: 1_000_000, integer: true, what: 'tokens' });
   checkModelDir(model);
-  if (v.checkpoint !== undefined) statInput('--checkpoint', v.checkpoint, 'a checkpoint written by the repurpose trainer');
+  if (v.checkpoint !== undefined) {
+    const stats = statInput('--checkpoint', v.checkpoint, 'a checkpoint written by the repurpose trainer');
+    if (stats.size > MAX_CHECKPOINT_BYTES) throw new CliError(`--checkpoint: ${JSON.stringify(v.checkpoint)} is ${num(stats.size)} bytes; expected a trainer checkpoint of at most ${num(MAX_CHECKPOINT_BYTES)} bytes (2 GiB, the most one read takes)`);
+  }
   if (v.data !== undefined) statInput('--data', v.data, 'the training pair file');
   checkOutDir(outDir, model, v.overwrite ?? false);
   const card: ModelCardInput = {
@@ -83,9 +86,10 @@ export async function exportCommand(argv: string[], out: (text: string) => void)
   if (format === 'onnx') {
     throw new CliError('--format onnx: not available in this build (the transformers.js export comes with @repurpose/backend-onnx’s exportOnnxModel, not merged yet); export hf or sentence-transformers for now');
   }
+  const checkpoint = v.checkpoint === undefined ? undefined : await readCheckpoint(v.checkpoint);
   const folder = await exportModelDir({
     format, model, out: outDir, card,
-    ...(v.checkpoint !== undefined ? { checkpoint: v.checkpoint } : {}),
+    ...(checkpoint ? { checkpoint } : {}),
     ...(v.data !== undefined ? { data: v.data } : {}),
     ...(dtype ? { dtype } : {}),
     ...(maxSeqLength !== undefined ? { maxSeqLength } : {}),
@@ -99,6 +103,18 @@ export async function exportCommand(argv: string[], out: (text: string) => void)
   const bytes = folder.files.reduce((s, f) => s + f.bytes.length, 0);
   out(`wrote ${format} folder ${outDir} (${files.length} files, ${num(bytes)} bytes${dtype ? `, ${dtype}` : ''}): ${files.join(', ')}`);
   return 0;
+}
+
+const MAX_CHECKPOINT_BYTES = 2 ** 31 - 1;
+
+/** The checkpoint, with its decoder's errors naming the flag and the file. */
+async function readCheckpoint(path: string) {
+  try {
+    return await readTrainerCheckpointFile(path);
+  } catch (error) {
+    if (error instanceof Error) error.message = `--checkpoint ${JSON.stringify(path)}: ${error.message.replace(`${path}: `, '')}`;
+    throw error;
+  }
 }
 
 function checkModelDir(dir: string): void {

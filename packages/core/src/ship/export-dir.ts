@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
 import { readRegularFile } from '../io/read-regular-file.js';
 import { loadCheckpointDir } from '../model/checkpoint-file.js';
+import type { TrainerCheckpoint } from '../train/checkpoint.js';
 import { readTrainerCheckpointFile } from '../train/checkpoint-file.js';
 import type { CoreExportFormat, ExportDtype } from './export-format.js';
 import { exportModel } from './export-model.js';
@@ -22,8 +23,8 @@ export interface ExportModelDirOptions {
   readonly format: CoreExportFormat;
   /** The base model folder the run started from. */
   readonly model: string;
-  /** A checkpoint file of the repurpose trainer; without it the base is exported as it is. */
-  readonly checkpoint?: string;
+  /** A checkpoint of the repurpose trainer (its file, or one already read); without it the base is exported as it is. */
+  readonly checkpoint?: string | TrainerCheckpoint;
   /** The folder to write (new or empty unless `overwrite`). */
   readonly out: string;
   readonly dtype?: ExportDtype;
@@ -37,7 +38,7 @@ export interface ExportModelDirOptions {
 export async function exportModelDir(options: ExportModelDirOptions): Promise<ExportedFolder> {
   const base = await loadCheckpointDir(options.model);
   const tokenizer = await readTokenizerFiles(options.model);
-  const checkpoint = options.checkpoint === undefined ? undefined : await readTrainerCheckpointFile(options.checkpoint);
+  const checkpoint = typeof options.checkpoint === 'string' ? await readTrainerCheckpointFile(options.checkpoint) : options.checkpoint;
   const dataHash = options.data === undefined ? options.card?.dataHash : await sha256File(options.data);
   const folder = exportModel({
     format: options.format,

@@ -19,9 +19,9 @@ import type { TrainerCheckpoint } from '../train/checkpoint.js';
 import { expect, integerAtLeast, validate } from '../validate.js';
 import { CORE_EXPORT_FORMATS, type CoreExportFormat, DEFAULT_MAX_SEQ_LENGTH, EXPORT_DTYPES, type ExportDtype } from './export-format.js';
 import { type ExportedFolder, textFile } from './exported-folder.js';
-import { hfFolderFiles } from './hf-folder.js';
+import { baseModelClass, hfFolderFiles } from './hf-folder.js';
 import { type ModelCardInput, modelCard } from './model-card.js';
-import { peftAdapterConfig, peftAdapterWeights } from './peft-adapter.js';
+import { peftAdapterConfig, peftAdapterWeights, peftTargetModules } from './peft-adapter.js';
 import { sentenceTransformersFiles, sentenceTransformersTokenizer } from './sentence-transformers-folder.js';
 import { jsonFile } from './exported-folder.js';
 import { trainedWeights } from './trained-weights.js';
@@ -76,7 +76,8 @@ export function exportModel(input: ExportModelInput): ExportedFolder {
       throw new ValidationError('input.checkpoint', method ? `a ${method.kind} run` : undefined, 'a checkpoint of a LoRA run (a PEFT adapter holds LoRA factors; export other methods as hf or sentence-transformers)');
     }
     const weights = trainedWeights(arch, base.parameters, checkpoint);
-    const config = peftAdapterConfig({ rank: method.rank, alpha: method.alpha ?? 8, loraEmbedIn: checkpoint.state.loraEmbedIn, baseModel: input.card?.baseModel ?? null });
+    const cls = baseModelClass(arch);
+    const config = peftAdapterConfig({ rank: method.rank, alpha: method.alpha ?? 8, targetModules: peftTargetModules(weights.plan!), baseModelClass: cls.name, parentLibrary: cls.module, baseModel: input.card?.baseModel ?? null });
     return { format, files: [jsonFile('adapter_config.json', config), { path: 'adapter_model.safetensors', bytes: peftAdapterWeights(weights.adapters!, dtype) }, card(format)] };
   }
 

@@ -20,15 +20,24 @@ import { type ExportedFile, checkRelativePath, jsonFile } from './exported-folde
 /** The tokenizer files a model folder may carry; each present one is copied. */
 export const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json', 'special_tokens_map.json', 'vocab.json', 'merges.txt', 'added_tokens.json'] as const;
 
-const BASE_CLASS: Record<ArchitectureKind, (a: ModelArchitecture) => string> = {
-  gpt_neox: () => 'GPTNeoXModel',
-  llama: (a) => ({ llama: 'LlamaModel', mistral: 'MistralModel', qwen2: 'Qwen2Model', qwen3: 'Qwen3Model' })[(a as { modelType: 'llama' | 'mistral' | 'qwen2' | 'qwen3' }).modelType],
+const LLAMA_CLASSES = { llama: 'LlamaModel', mistral: 'MistralModel', qwen2: 'Qwen2Model', qwen3: 'Qwen3Model' } as const;
+const BASE_CLASS: Record<ArchitectureKind, (a: ModelArchitecture) => { readonly name: string; readonly module: string }> = {
+  gpt_neox: () => ({ name: 'GPTNeoXModel', module: 'transformers.models.gpt_neox.modeling_gpt_neox' }),
+  llama: (a) => {
+    const type = (a as { modelType: keyof typeof LLAMA_CLASSES }).modelType;
+    return { name: LLAMA_CLASSES[type], module: `transformers.models.${type}.modeling_${type}` };
+  },
 };
+
+/** The transformers class of the embedding model (`GPTNeoXModel`, `Qwen3Model`, …) and its module. */
+export function baseModelClass(architecture: ModelArchitecture): { readonly name: string; readonly module: string } {
+  return BASE_CLASS[architectureKind(architecture)](architecture);
+}
 
 /** config.json of the export: the base's keys, the embedding model's class, the stored dtype. */
 export function exportedConfig(architecture: ModelArchitecture, baseConfig: Readonly<Record<string, unknown>>, dtype: ExportDtype): Record<string, unknown> {
   const { torch_dtype: _legacy, ...rest } = baseConfig;
-  return { ...rest, architectures: [BASE_CLASS[architectureKind(architecture)](architecture)], dtype: EXPORT_DTYPE_NAMES[dtype].torch };
+  return { ...rest, architectures: [baseModelClass(architecture).name], dtype: EXPORT_DTYPE_NAMES[dtype].torch };
 }
 
 /** model.safetensors with exactly the architecture's layout, in `dtype`. */

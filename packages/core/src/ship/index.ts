@@ -6,7 +6,7 @@
 export { EXPORT_FORMATS, CORE_EXPORT_FORMATS, EXPORT_DTYPES, DEFAULT_MAX_SEQ_LENGTH, type ExportFormat, type CoreExportFormat, type ExportDtype } from './export-format.js';
 export { type ExportedFile, type ExportedFolder } from './exported-folder.js';
 export { type ExportModelInput, exportModel } from './export-model.js';
-export { TOKENIZER_FILES, exportedConfig, exportedWeights } from './hf-folder.js';
+export { TOKENIZER_FILES, baseModelClass, exportedConfig, exportedWeights } from './hf-folder.js';
 export { type EvaluationRow, type ModelCardInput, type ModelCardContext, EvaluationRowSchema, ModelCardInputSchema, modelCard } from './model-card.js';
 export {
   type PeftAdapter,
@@ -17,6 +17,7 @@ export {
   peftAdapterConfig,
   peftAdapterMethod,
   peftAdapterWeights,
+  peftTargetModules,
   readPeftAdapter,
 } from './peft-adapter.js';
 export { type TrainedWeights, trainedWeights } from './trained-weights.js';

@@ -28,14 +28,11 @@ import { writeSafetensors, type TensorToWrite } from '../io/safetensors-write.js
 import type { FineTuningMethod } from '../methods/method.js';
 import { LORA_A, LORA_B, LORA_EMBEDDING_A, LORA_EMBEDDING_B, type MethodPlan, methodPlan } from '../model/method-plan.js';
 import type { ParameterMap } from '../model/parameter-map.js';
-import { LINEAR_MODULE_NAMES } from '../model/parameter-layout.js';
 import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
 import { type ExportDtype, EXPORT_DTYPE_NAMES } from './export-format.js';
 
 const PEFT_PREFIX = 'base_model.model.';
 const INNER_PREFIX = { gpt_neox: 'gpt_neox.', llama: 'model.' } as const;
-/** PEFT's target names of the paper's LoRA: the last part of each Linear's module name. */
-const GPT_NEOX_TARGETS = LINEAR_MODULE_NAMES.map((m) => m.split('.').pop()!);
 const EMBED_IN = 'embed_in';
 
 /** adapter_config.json's keys that this loader reads or checks; any other key must be off (null, false, empty). */
@@ -164,18 +161,31 @@ export function peftAdapterMethod(adapter: PeftAdapter, architecture: ModelArchi
 export interface PeftExportOptions {
   readonly rank: number;
   readonly alpha: number;
-  readonly loraEmbedIn: boolean;
+  /** PEFT's target names: the last part of each adapted module's name (`query_key_value`, `q_proj`, `embed_in`, …). */
+  readonly targetModules: readonly string[];
+  /** The base model class PEFT records (`GPTNeoXModel`, `LlamaModel`, …) and its transformers module. */
+  readonly baseModelClass: string;
+  readonly parentLibrary: string;
   /** Written as base_model_name_or_path (PEFT reads it to find the base when none is passed). */
   readonly baseModel?: string | null;
   readonly dtype?: ExportDtype;
 }
 
-/** adapter_config.json for a GPT-NeoX LoRA of this library (keys and values as PEFT 0.21 writes them). */
+/** PEFT's target names of a method plan's LoRA: the distinct last parts of the adapted modules' names. */
+export function peftTargetModules(plan: Pick<MethodPlan, 'lora'>): string[] {
+  const lora = plan.lora;
+  if (!lora) throw new ValidationError('plan.lora', undefined, 'a LoRA method plan');
+  const names = lora.linears.map((l) => l.module.split('.').pop()!);
+  if (lora.embedIn) names.push(lora.embedIn.weight.replace(/\.weight$/, ''));
+  return [...new Set(names)].sort();
+}
+
+/** adapter_config.json for a LoRA of this library (keys and values as PEFT 0.21 writes them). */
 export function peftAdapterConfig(options: PeftExportOptions): Record<string, unknown> {
-  const targets = [...GPT_NEOX_TARGETS, ...(options.loraEmbedIn ? [EMBED_IN] : [])].sort();
+  const targets = [...options.targetModules].sort();
   return {
     alpha_pattern: {},
-    auto_mapping: { base_model_class: 'GPTNeoXModel', parent_library: 'transformers.models.gpt_neox.modeling_gpt_neox' },
+    auto_mapping: { base_model_class: options.baseModelClass, parent_library: options.parentLibrary },
     base_model_name_or_path: options.baseModel ?? null,
     bias: 'none',
     fan_in_fan_out: false,
