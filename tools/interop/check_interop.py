@@ -9,7 +9,8 @@ What it does, given a request JSON (argv[1]) and writing a result JSON (argv[2])
      state for the given ids/mask; also AutoModel on our hf export for the same batch;
   3. transformers save_pretrained: random tiny GPTNeoX models written to save_dir/<name> as
      GPTNeoXModel f32, GPTNeoXForCausalLM bf16 sharded (small max_shard_size), GPTNeoXModel f16
-     -> each one's mean-pooled embedding of the batch, computed by transformers itself.
+     -> each one's mean-pooled embedding of the batch, computed by transformers itself;
+  4. PEFT save_pretrained: a LoRA adapter (with embed_in) on the f32 model -> its mean-pooled output.
 
 What it is not: a test (the vitest file compares), or a fixture generator (nothing is committed).
 Needs the peer venv (tools/python/setup-venv.sh); no network.
@@ -73,6 +74,22 @@ def main():
             hidden = inner.to(torch.float32)(input_ids=ids, attention_mask=mask).last_hidden_state
         saved[name] = {'files': sorted(os.listdir(path)), 'embeddings': mean_pool(hidden, mask).tolist()}
     out['saved'] = saved
+
+    # A PEFT adapter saved by PEFT itself, on the f32 model saved above: LoRA r=4 on the paper's four
+    # Linears and embed_in, B (and the embedding's A) made non-zero so the adapter changes the output.
+    from peft import LoraConfig, get_peft_model
+    torch.manual_seed(7)
+    neox = GPTNeoXModel.from_pretrained(os.path.join(req['save_dir'], 'neox-f32'), dtype=torch.float32).eval()
+    adapted = get_peft_model(neox, LoraConfig(r=4, lora_alpha=8, lora_dropout=0.0, target_modules=['query_key_value', 'dense', 'dense_h_to_4h', 'dense_4h_to_h', 'embed_in']))
+    with torch.no_grad():
+        for name, p in adapted.named_parameters():
+            if 'lora_' in name:
+                p.copy_(torch.randn_like(p) * 0.1)
+    adapter_dir = os.path.join(req['save_dir'], 'peft-adapter')
+    adapted.save_pretrained(adapter_dir)
+    with torch.no_grad():
+        hidden = adapted.eval()(input_ids=ids, attention_mask=mask).last_hidden_state
+    out['peft_saved'] = {'files': sorted(os.listdir(adapter_dir)), 'embeddings': mean_pool(hidden, mask).tolist()}
     json.dump(out, open(sys.argv[2], 'w'))
 
 

@@ -9,6 +9,8 @@
  *   - transformers' AutoModel loads our hf export and embeds as we do;
  *   - models saved by transformers (GPTNeoXModel f32; GPTNeoXForCausalLM bf16 in shards; f16) load
  *     into our engine and embed as transformers does;
+ *   - an adapter PEFT saved (LoRA with embed_in) loads into our engine, merged or unmerged, and
+ *     embeds as PEFT does;
  *   - an exported hf folder reloads into our engine with identical embeddings.
  *
  * Skips, printing why, when the Python peer venv (.tmp/venv, tools/python/setup-venv.sh) is absent.
@@ -22,7 +24,8 @@ import { architectureFromConfig } from '../../packages/core/src/catalog/architec
 import { hostTensor } from '../../packages/core/src/engine/host-tensor.js';
 import { writeSafetensors } from '../../packages/core/src/io/safetensors-write.js';
 import { EMBEDDING_INPUTS, EMBEDDING_OUTPUTS, buildEmbeddingGraph } from '../../packages/core/src/model/embedding-graph.js';
-import { loadCheckpointDir } from '../../packages/core/src/model/checkpoint-file.js';
+import { loadAdapterDir, loadCheckpointDir } from '../../packages/core/src/model/checkpoint-file.js';
+import { mergePeftAdapter, peftAdapterMethod } from '../../packages/core/src/ship/peft-adapter.js';
 import { type ParameterMap, parameterFeeds } from '../../packages/core/src/model/parameter-map.js';
 import { referenceBackend } from '../../packages/core/src/reference/backend.js';
 import { exportModelDir } from '../../packages/core/src/ship/export-dir.js';
@@ -53,6 +56,7 @@ interface PeerResult {
   hf_class: string;
   hf_embeddings: number[][];
   saved: Record<string, { files: string[]; embeddings: number[][] }>;
+  peft_saved: { files: string[]; embeddings: number[][] };
 }
 
 const work = mkdtempSync(join(tmpdir(), 'repurpose-interop-'));
@@ -141,6 +145,28 @@ describe.skipIf(!available)('interop with transformers, sentence-transformers an
       console.log(`${name}: our engine vs transformers ${d.toExponential(2)} (${loaded.defaulted.length} config keys defaulted)`);
       expect(d).toBeLessThan(1e-5);
     }
+  });
+
+  it('an adapter PEFT saved loads into our engine (merged, and unmerged as our LoRA) and embeds as PEFT does', async () => {
+    expect(peer.peft_saved.files).toEqual(expect.arrayContaining(['adapter_config.json', 'adapter_model.safetensors']));
+    const base = await loadCheckpointDir(join(dir('saved'), 'neox-f32'));
+    const adapter = await loadAdapterDir(join(dir('saved'), 'peft-adapter'), base);
+    expect([adapter.rank, adapter.alpha, adapter.modules.length]).toEqual([4, 8, 1 + 4 * 2]);
+    const merged = relDiff(await embedBatch(base.architecture, mergePeftAdapter(base.parameters, adapter)), peer.peft_saved.embeddings);
+    const asLora = peftAdapterMethod(adapter, base.architecture)!;
+    const B = batch.ids.length;
+    const T = batch.ids[0]!.length;
+    const built = buildEmbeddingGraph(base.architecture, { B, T }, { method: asLora.method, loraEmbedIn: asLora.loraEmbedIn });
+    const exe = await referenceBackend().compile(built.graph);
+    const out = await exe.run({ [EMBEDDING_INPUTS.ids]: hostTensor('i32', [B, T], batch.ids.flat()), [EMBEDDING_INPUTS.mask]: hostTensor('i32', [B, T], batch.mask.flat()), ...parameterFeeds(built.graph, base.parameters, asLora.adapters) });
+    exe.dispose();
+    const e = out[EMBEDDING_OUTPUTS.embedding]!;
+    const unmerged = relDiff(Array.from({ length: B }, (_, r) => Array.from(e.data.subarray(r * 32, (r + 1) * 32))), peer.peft_saved.embeddings);
+    const untouched = relDiff(await embedBatch(base.architecture, base.parameters), peer.peft_saved.embeddings);
+    console.log(`PEFT-saved adapter in our engine vs PEFT: merged ${merged.toExponential(2)}, unmerged ${unmerged.toExponential(2)} (without the adapter ${untouched.toExponential(2)})`);
+    expect(untouched).toBeGreaterThan(1e-2);
+    expect(merged).toBeLessThan(1e-5);
+    expect(unmerged).toBeLessThan(1e-5);
   });
 
   it('an exported hf folder reloads into our engine with identical embeddings', async () => {
