@@ -6,10 +6,12 @@
 import { RepurposeError, ValidationError } from '@repurpose/core';
 import { CliError } from './cli-error.js';
 import { EMBED_IDS_HELP, embedIds } from './commands/embed-ids.js';
+import { EVAL_FIELD_FLAGS, EVAL_HELP, evalCommand } from './commands/eval.js';
 import { FIT_FIELD_FLAGS, FIT_HELP, fit } from './commands/fit.js';
 import { FLOPS_FIELD_FLAGS, FLOPS_HELP, flops } from './commands/flops.js';
 import { gpus, models } from './commands/models.js';
 import { PLAN_FIELD_FLAGS, PLAN_HELP, plan } from './commands/plan.js';
+import { TRAIN_FIELD_FLAGS, TRAIN_HELP, train } from './commands/train.js';
 
 const VERSION = '0.1.0';
 
@@ -20,6 +22,8 @@ usage: repurpose <command> [flags]
   plan      the compute-optimal model, method and data for a budget (and the frontier plot)
   fit       fit the scaling law to a ledger of your own runs
   flops     training FLOP of a model, method and token count
+  train     fine-tune a model folder on a pair file (from a recipe), evaluate it, append the ledger line
+  eval      retrieval metrics, held-out loss and STS Spearman of a model, before/after a run
   models    the Pythia catalog
   gpus      the GPU table used for GPU-hour budgets
   embed-ids mean-pooled embeddings of token-id sequences from a model directory (debugging)
@@ -33,6 +37,8 @@ const COMMANDS: Record<string, [Command, string, Record<string, string>]> = {
   fit: [fit, FIT_HELP, FIT_FIELD_FLAGS],
   'embed-ids': [embedIds, EMBED_IDS_HELP, { ids: '--ids', config: '--model' }],
   flops: [flops, FLOPS_HELP, FLOPS_FIELD_FLAGS],
+  train: [train, TRAIN_HELP, TRAIN_FIELD_FLAGS],
+  eval: [evalCommand, EVAL_HELP, EVAL_FIELD_FLAGS],
   models: [models, 'repurpose models [--json] — the eight Pythia models', {}],
   gpus: [gpus, 'repurpose gpus [--json] — peak dense FLOP/s per dtype', {}],
 };

@@ -9,3 +9,5 @@ export * from './engine/index.js';
 export * from './model/index.js';
 export * from './train/index.js';
 export * from './text/index.js';
+export * from './eval/index.js';
+export * from './fine-tune/index.js';
