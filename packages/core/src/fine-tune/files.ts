@@ -64,7 +64,9 @@ export async function fineTuneFiles(options: FineTuneFilesOptions, onEvent: (eve
   const resume = resumeDir === undefined ? undefined : await readFineTuneCheckpoint(join(resumeDir, CHECKPOINT_FILE));
   const { pairs } = await readPairFilePath(pairFile);
   const scored = scoredFile === undefined ? undefined : await readScoredPairsPath(scoredFile);
-  const tokenizer = await loadTokenizerDir(modelDir, maxTokens === undefined ? {} : { maxTokens });
+  // A resumed run tokenizes as it started (the checkpoint's truncation), unless told otherwise (then the data check refuses it).
+  const truncation = maxTokens ?? resume?.run.data.maxTokens;
+  const tokenizer = await loadTokenizerDir(modelDir, truncation === undefined ? {} : { maxTokens: truncation });
   // The model is named after its folder (the ledger and recipes show it), as `repurpose plan --model-config` names it.
   const model = await loadCheckpointDir(modelDir, { dtype: resume?.trainer.state.dtype ?? options.dtype ?? 'f32', name: basename(resolve(modelDir)) });
   await mkdir(outDir, { recursive: true });

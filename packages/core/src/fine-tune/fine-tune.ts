@@ -79,12 +79,16 @@ export interface FineTuneOptions {
   readonly peakLearningRate?: number;
   /** Default f32. */
   readonly dtype?: 'f32' | 'f64';
+  /** Hand a checkpoint to `onCheckpoint` every this many steps (and at the end). */
   readonly checkpointEvery?: number;
   readonly onCheckpoint?: (checkpoint: FineTuneCheckpoint) => void | Promise<void>;
   readonly resume?: FineTuneCheckpoint;
   /** Evaluate before and after (default true); without it there is no held-out loss and no ledger line. */
   readonly evaluate?: boolean;
-  /** Also evaluate every this many steps. */
+  /**
+   * Also evaluate every this many steps. The trainer shows its state only at snapshots, taken every
+   * gcd(checkpointEvery, evalEvery) steps: keep one a multiple of the other to take few.
+   */
   readonly evalEvery?: number;
   /** STS-style pairs to report Spearman's ρ on. */
   readonly scored?: readonly ScoredPair[];
@@ -282,6 +286,7 @@ export async function fineTune(options: FineTuneOptions, onEvent: (event: FineTu
     if (options.onCheckpoint) {
       await options.onCheckpoint({ trainer: c, run: runState() });
       lastCheckpointStep = c.state.step;
+      onEvent({ kind: 'checkpoint', step: c.state.step });
     }
     lastWritten = c.state.step;
   };
@@ -330,6 +335,9 @@ export async function fineTune(options: FineTuneOptions, onEvent: (event: FineTu
           pairsSeen = event.pairs;
           if (event.loss !== undefined) ((lastFiniteLoss = event.loss), (lastFiniteStep = event.step));
         }
+        // The trainer's 'checkpoint' events mark its snapshots (also taken for evaluations); this run
+        // reports the checkpoints it hands to onCheckpoint instead.
+        if (event.kind === 'checkpoint') return;
         onEvent(event.kind === 'warning' ? { kind: 'warning', code: event.code, message: event.message } : event);
       },
     );
