@@ -13,7 +13,7 @@ import { evaluate, formatEvaluationTable, pairsFingerprint, splitPairs, type Emb
 import { CHECKPOINT_FILE, loadCheckpointDir, loadTokenizerDir, readFineTuneCheckpoint, readPairFilePath, readScoredPairsPath } from '@repurpose/core/node';
 import { ValidationError } from '@repurpose/core';
 import { choiceFlag, noPositionals, parseFlags, rangeFlag, requireFlag, textFlag } from '../args.js';
-import { BACKEND_CHOICES, createBackend } from '../backend-choice.js';
+import { BACKEND_FLAGS, BACKEND_HELP, openBackend, parseBackendFlags } from '../backend-option.js';
 import { CliError } from '../cli-error.js';
 import { statInput } from '../files/input-file.js';
 
@@ -28,8 +28,7 @@ export const EVAL_HELP = `repurpose eval — retrieval, held-out loss and STS Sp
   --batch-size N            B of the held-out contrastive loss (default: the run's, else 32)
   --max-tokens N            truncation (default: the run's, else 75)
   --bootstrap N             bootstrap resamples of each interval (default 1000)
-  --backend reference|onnx  default onnx
-  --threads N               ONNX Runtime intra-op threads
+${BACKEND_HELP}
   --json                    print one JSON object { before, after }`;
 
 export const FLAGS = {
@@ -42,8 +41,7 @@ export const FLAGS = {
   'batch-size': { type: 'string' },
   'max-tokens': { type: 'string' },
   bootstrap: { type: 'string' },
-  backend: { type: 'string' },
-  threads: { type: 'string' },
+  ...BACKEND_FLAGS,
   json: { type: 'boolean' },
 } as const;
 
@@ -58,9 +56,7 @@ export async function evalCommand(argv: string[], out: (text: string) => void): 
   if (v.sts !== undefined) statInput('--sts', v.sts, 'a scored-pair TSV');
   if (v.run !== undefined) statInput('--run', join(v.run, CHECKPOINT_FILE), `a run folder with ${CHECKPOINT_FILE}`);
   const whole = (flag: 'held-out-seed' | 'batch-size' | 'max-tokens' | 'bootstrap' | 'threads', min: number, what: string, max = 1e9) => rangeFlag(flag, v[flag], { min, max, integer: true, what });
-  const backendKind = choiceFlag('backend', v.backend, BACKEND_CHOICES) ?? 'onnx';
-  const threads = whole('threads', 1, 'threads', 1024);
-  if (threads !== undefined && backendKind !== 'onnx') throw new CliError('--threads applies to --backend onnx only');
+  const backendRequest = parseBackendFlags(v);
   const heldOutFlag = rangeFlag('held-out', v['held-out'], { min: 0, above: true, max: 1e9, what: 'held-out pairs (a count, or a fraction in (0, 1))' });
   const replicates = whole('bootstrap', 0, 'resamples', 100_000);
 
@@ -83,7 +79,8 @@ export async function evalCommand(argv: string[], out: (text: string) => void): 
   }
   const scored: ScoredPair[] | undefined = v.sts === undefined ? undefined : await readScoredPairsPath(v.sts);
 
-  const backend = await createBackend(backendKind, threads);
+  const opened = await openBackend(backendRequest);
+  const backend = opened.backend;
   try {
     const common = {
       backend,
@@ -108,6 +105,6 @@ export async function evalCommand(argv: string[], out: (text: string) => void): 
     out(formatEvaluationTable([{ label: 'base', report: before }, ...(after ? [{ label: `trained (step ${run!.trainer.state.step})`, report: after }] : [])]));
     return 0;
   } finally {
-    backend.dispose();
+    opened.dispose();
   }
 }

@@ -9,12 +9,13 @@
  * Not a planner (the plan comes from `repurpose plan`'s recipe.json or core's optimalRecipe) and
  * not an evaluator of other models (`repurpose eval`).
  */
+import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import type { Budget, FineTuningMethod } from '@repurpose/core';
 import type { FineTuneEvent, FineTunePlan, RecipeInput } from '@repurpose/core/engine';
 import { fineTuneFiles } from '@repurpose/core/node';
 import { choiceFlag, noPositionals, parseFlags, rangeFlag, requireFlag, textFlag, numberListFlag, listFlag } from '../args.js';
-import { BACKEND_CHOICES, createBackend } from '../backend-choice.js';
+import { BACKEND_FLAGS, BACKEND_HELP, openBackend, parseBackendFlags } from '../backend-option.js';
 import { CliError } from '../cli-error.js';
 import { parseJsonText, readInputText, statInput } from '../files/input-file.js';
 import { checkOutputs } from '../files/output-files.js';
@@ -49,8 +50,8 @@ export const TRAIN_HELP = `repurpose train — fine-tune a model folder on a pai
   --bootstrap N             bootstrap resamples of each interval (default 1000)
   --no-eval                 skip evaluation (no held-out loss, so no ledger line)
   --ledger runs.jsonl       append the finished run's line (what 'repurpose fit' reads)
-  --backend reference|onnx  default onnx (ONNX Runtime on the CPU); reference is the plain interpreter
-  --threads N               ONNX Runtime intra-op threads (fixed threads make runs reproducible)
+${BACKEND_HELP}
+                            (fixed --threads make ONNX runs reproducible; ORT runs in a worker thread)
   --json                    one JSON line per event (plan, step, evaluation, …), then the result`;
 
 export const FLAGS = {
@@ -85,8 +86,7 @@ export const FLAGS = {
   bootstrap: { type: 'string' },
   'no-eval': { type: 'boolean' },
   ledger: { type: 'string' },
-  backend: { type: 'string' },
-  threads: { type: 'string' },
+  ...BACKEND_FLAGS,
   json: { type: 'boolean' },
 } as const;
 
@@ -123,9 +123,7 @@ export async function train(argv: string[], out: (text: string) => void): Promis
   const plan = planFrom(v, resumeDir !== undefined);
   checkOutputs([v.ledger !== undefined ? { flag: '--ledger', path: v.ledger } : undefined], [{ flag: '--pairs', path: pairFile }, ...(v.sts ? [{ flag: '--sts', path: v.sts }] : []), ...(plan?.kind === 'recipe' && v.recipe ? [{ flag: '--recipe', path: v.recipe }] : [])]);
   const whole = (flag: keyof Values & string, min: number, what: string, max = 1e12) => rangeFlag(flag, v[flag] as string | undefined, { min, max, integer: true, what });
-  const backendKind = choiceFlag('backend', v.backend, BACKEND_CHOICES) ?? 'onnx';
-  const threads = whole('threads', 1, 'threads', 1024);
-  if (threads !== undefined && backendKind !== 'onnx') throw new CliError('--threads applies to --backend onnx only');
+  const backendRequest = parseBackendFlags(v);
   const heldOut = rangeFlag('held-out', v['held-out'], { min: 0, above: true, max: 1e9, what: 'held-out pairs (a count, or a fraction in (0, 1))' });
   const options = {
     modelDir,
@@ -150,7 +148,8 @@ export async function train(argv: string[], out: (text: string) => void): Promis
     ...(v.bootstrap !== undefined ? { bootstrap: { replicates: whole('bootstrap', 0, 'resamples', 100_000)! } } : {}),
   };
 
-  const backend = await createBackend(backendKind, threads);
+  const opened = await openBackend(backendRequest, { worker: true });
+  const backend = opened.backend;
   const controller = new AbortController();
   const onInterrupt = () => controller.abort();
   process.once('SIGINT', onInterrupt);
@@ -158,7 +157,9 @@ export async function train(argv: string[], out: (text: string) => void): Promis
   const started = Date.now();
   let flopBudget: number | null = null;
   try {
-    const result = await fineTuneFiles({ ...options, backend, signal: controller.signal }, (event) => {
+    const cpu = cpus();
+    const hardware = `cpu: ${cpu[0]?.model.trim() ?? 'unknown'} × ${cpu.length}, ${opened.label}`;
+    const result = await fineTuneFiles({ ...options, backend, hardware, signal: controller.signal }, (event) => {
       if (v.json) out(JSON.stringify(eventJson(event)));
       if (event.kind === 'plan') flopBudget = event.plan.flopBudget;
       if (event.kind === 'warning' && !v.json) process.stderr.write(`repurpose train: warning: ${event.message}\n`);
@@ -197,7 +198,7 @@ export async function train(argv: string[], out: (text: string) => void): Promis
   } finally {
     progress?.done();
     process.removeListener('SIGINT', onInterrupt);
-    backend.dispose();
+    opened.dispose();
   }
 }
 
