@@ -69,7 +69,9 @@ export async function fineTuneFiles(options: FineTuneFilesOptions, onEvent: (eve
   const tokenizer = await loadTokenizerDir(modelDir, truncation === undefined ? {} : { maxTokens: truncation });
   // The model is named after its folder (the ledger and recipes show it), as `repurpose plan --model-config` names it.
   const model = await loadCheckpointDir(modelDir, { dtype: resume?.trainer.state.dtype ?? options.dtype ?? 'f32', name: basename(resolve(modelDir)) });
-  await mkdir(outDir, { recursive: true });
+  // Created at the first write, so a run refused before any compute leaves nothing behind.
+  let made: Promise<unknown> | undefined;
+  const ensureOut = () => (made ??= mkdir(outDir, { recursive: true }));
   const checkpointPath = join(outDir, CHECKPOINT_FILE);
   const logPath = join(outDir, LOG_FILE);
 
@@ -83,7 +85,10 @@ export async function fineTuneFiles(options: FineTuneFilesOptions, onEvent: (eve
       if (step === undefined || step <= resume.trainer.state.step) log.push(line);
     }
   }
-  const flushLog = () => writeFileAtomic(logPath, log.length === 0 ? '' : `${log.join('\n')}\n`);
+  const flushLog = async () => {
+    await ensureOut();
+    await writeFileAtomic(logPath, log.length === 0 ? '' : `${log.join('\n')}\n`);
+  };
 
   const result = await fineTune(
     {
@@ -96,6 +101,7 @@ export async function fineTuneFiles(options: FineTuneFilesOptions, onEvent: (eve
       hardware: options.hardware ?? hardwareDescription(options.backend.name),
       provenance: { pairFile, ...(options.provenance ?? {}) },
       onCheckpoint: async (checkpoint) => {
+        await ensureOut();
         await writeFileAtomic(checkpointPath, encodeFineTuneCheckpoint(checkpoint));
         await flushLog();
       },
