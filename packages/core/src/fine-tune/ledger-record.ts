@@ -7,7 +7,7 @@
  * `fitLaw` accepts. Not a file writer (files.ts appends it atomically).
  */
 import type { ModelArchitecture } from '../catalog/architecture.js';
-import { ArchitectureSchema } from '../catalog/resolve-model.js';
+import { ArchitectureSchema, LlamaArchitectureSchema } from '../catalog/resolve-model.js';
 import { type LedgerRecord, toObservation } from '../fit/ledger.js';
 import type { FineTuningMethod } from '../methods/method.js';
 
@@ -25,7 +25,7 @@ export interface LedgerRecordInput {
 
 export function ledgerRecord(input: LedgerRecordInput): LedgerRecord {
   // Only the keys the ledger's strict architecture schema knows (a recipe's model adds counts).
-  const keys = Object.keys(ArchitectureSchema.shape);
+  const keys = Object.keys((input.architecture.kind === 'llama' ? LlamaArchitectureSchema : ArchitectureSchema).shape);
   const model = Object.fromEntries(Object.entries(input.architecture).filter(([k, v]) => keys.includes(k) && v !== undefined));
   const record: LedgerRecord = {
     model,
