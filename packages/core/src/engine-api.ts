@@ -11,3 +11,4 @@ export * from './train/index.js';
 export * from './text/index.js';
 export * from './eval/index.js';
 export * from './fine-tune/index.js';
+export * from './ship/index.js';
