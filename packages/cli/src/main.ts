@@ -7,12 +7,14 @@ import { RepurposeError, ValidationError } from '@repurpose/core';
 import { CliError } from './cli-error.js';
 import { EMBED_HELP, embed } from './commands/embed.js';
 import { EMBED_IDS_HELP, embedIds } from './commands/embed-ids.js';
+import { EVAL_FIELD_FLAGS, EVAL_HELP, evalCommand } from './commands/eval.js';
 import { EXPORT_FIELD_FLAGS, EXPORT_HELP, exportCommand } from './commands/export.js';
 import { EXPORT_RECIPE_FIELD_FLAGS, EXPORT_RECIPE_HELP, exportRecipeCommand } from './commands/export-recipe.js';
 import { FIT_FIELD_FLAGS, FIT_HELP, fit } from './commands/fit.js';
 import { FLOPS_FIELD_FLAGS, FLOPS_HELP, flops } from './commands/flops.js';
 import { gpus, models } from './commands/models.js';
 import { PLAN_FIELD_FLAGS, PLAN_HELP, plan } from './commands/plan.js';
+import { TRAIN_FIELD_FLAGS, TRAIN_HELP, train } from './commands/train.js';
 import { SWEEP_FIELD_FLAGS, SWEEP_HELP, sweep } from './commands/sweep.js';
 
 const VERSION = '0.1.0';
@@ -24,6 +26,8 @@ usage: repurpose <command> [flags]
   plan      the compute-optimal model, method and data for a budget (and the frontier plot)
   fit       fit the scaling law to a ledger of your own runs
   flops     training FLOP of a model, method and token count
+  train     fine-tune a model folder on a pair file (from a recipe), evaluate it, append the ledger line
+  eval      retrieval metrics, held-out loss and STS Spearman of a model, before/after a run
   models    the Pythia catalog
   gpus      the GPU table used for GPU-hour budgets
   embed     embeddings of texts from a model folder (and a PEFT adapter)
@@ -43,6 +47,8 @@ const COMMANDS: Record<string, [Command, string, Record<string, string>]> = {
   'embed-ids': [embedIds, EMBED_IDS_HELP, { ids: '--ids', config: '--model' }],
   export: [exportCommand, EXPORT_HELP, EXPORT_FIELD_FLAGS],
   flops: [flops, FLOPS_HELP, FLOPS_FIELD_FLAGS],
+  train: [train, TRAIN_HELP, TRAIN_FIELD_FLAGS],
+  eval: [evalCommand, EVAL_HELP, EVAL_FIELD_FLAGS],
   'export-recipe': [exportRecipeCommand, EXPORT_RECIPE_HELP, EXPORT_RECIPE_FIELD_FLAGS],
   sweep: [sweep, SWEEP_HELP, SWEEP_FIELD_FLAGS],
   models: [models, 'repurpose models [--json] — the eight Pythia models', {}],

@@ -9,4 +9,6 @@ export * from './engine/index.js';
 export * from './model/index.js';
 export * from './train/index.js';
 export * from './text/index.js';
+export * from './eval/index.js';
+export * from './fine-tune/index.js';
 export * from './ship/index.js';

@@ -12,3 +12,5 @@ export { writeFileAtomic, sweepStaleTemporaries } from './io/write-file-atomic.j
 export { readRegularFile, readRegularTextFile } from './io/read-regular-file.js';
 export { readLawFile, writeLawFile } from './fit/law-file.js';
 export { loadTokenizerDir, readPairFilePath } from './text/files.js';
+export { readScoredPairsPath } from './eval/files.js';
+export { type FineTuneFilesOptions, type FineTuneFilesResult, CHECKPOINT_FILE, LOG_FILE, appendLedgerLine, evaluationTable, fineTuneFiles, readFineTuneCheckpoint } from './fine-tune/files.js';
