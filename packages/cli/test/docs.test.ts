@@ -43,12 +43,14 @@ beforeAll(() => {
   writeFileSync(join(template, 'runs.jsonl'), ledger.stdout);
 });
 
-/** Each block gets its own folder (so blocks can run side by side): the repo's examples and packages, core as a dependency, runs.jsonl. */
+/** Each block gets its own folder (so blocks can run side by side): the repo's examples and packages, core, the ONNX backend and onnxruntime-node as dependencies, runs.jsonl. */
 function workDir(): string {
   const work = mkdtempSync(join(template, 'block-'));
   for (const dir of ['examples', 'packages']) symlinkSync(join(ROOT, dir), join(work, dir));
   mkdirSync(join(work, 'node_modules/@repurpose'), { recursive: true });
   symlinkSync(join(ROOT, 'packages/core'), join(work, 'node_modules/@repurpose/core'));
+  symlinkSync(join(ROOT, 'packages/backend-onnx'), join(work, 'node_modules/@repurpose/backend-onnx'));
+  symlinkSync(join(ROOT, 'packages/backend-onnx/node_modules/onnxruntime-node'), join(work, 'node_modules/onnxruntime-node'));
   copyFileSync(join(template, 'runs.jsonl'), join(work, 'runs.jsonl'));
   return work;
 }
