@@ -74,3 +74,4 @@ export {
   loadParameters,
 } from './checkpoint.js';
 export { loadAdapters, peftAdapterTensors } from './adapter-checkpoint.js';
+export { type CausalLmGraph, CAUSAL_LM_INPUTS, CAUSAL_LM_LOSS, EMBED_OUT, buildCausalLmGraph } from './causal-lm.js';
