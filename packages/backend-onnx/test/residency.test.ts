@@ -22,10 +22,13 @@ interface RunRecord {
   readonly hostFeeds: string[];
   readonly residentFeeds: string[];
   readonly hostOutputs: string[];
+  /** Downloads (device → host copies of resident tensors) since the previous run. */
+  readonly downloadsBefore: number;
 }
 
 function recording(inner: Backend): { backend: Backend; runs: RunRecord[] } {
   const runs: RunRecord[] = [];
+  let downloads = 0;
   const wrap = (exe: Executable): Executable => ({
     graph: exe.graph,
     dispose: () => exe.dispose(),
@@ -36,11 +39,14 @@ function recording(inner: Backend): { backend: Backend; runs: RunRecord[] } {
         hostFeeds: names.filter((n) => !isResident(feeds[n]!)).sort(),
         residentFeeds: names.filter((n) => isResident(feeds[n]!)).sort(),
         hostOutputs: Object.keys(out).filter((n) => !isResident(out[n]!)),
+        downloadsBefore: downloads,
       });
+      downloads = 0;
       return out;
     }) as Executable['run'],
   });
-  return { backend: { ...inner, compile: async (g) => wrap(await inner.compile(g)) } as Backend, runs };
+  const download = inner.download ? async (t: Parameters<NonNullable<Backend['download']>>[0]) => (downloads++, inner.download!(t)) : undefined;
+  return { backend: { ...inner, compile: async (g) => wrap(await inner.compile(g)), ...(download ? { download } : {}) } as Backend, runs };
 }
 
 /**
@@ -81,6 +87,7 @@ describe('training on ORT keeps state resident', () => {
         expect(r.hostFeeds).toEqual([...Object.values(TRAINING_INPUTS), ...Object.values(ADAMW_INPUTS)].sort());
         expect(r.residentFeeds.length).toBeGreaterThanOrEqual(state);
         expect(r.hostOutputs).toEqual(['loss']);
+        expect(r.downloadsBefore).toBe(0);
       }
     });
   }
@@ -95,6 +102,7 @@ describe('training on ORT keeps state resident', () => {
       expect(r.hostFeeds).toEqual([...Object.values(TRAINING_INPUTS), ...Object.values(ADAMW_INPUTS)].sort());
       expect(r.residentFeeds.length).toBeGreaterThanOrEqual(result.state.trainable.length * 3);
       expect(r.hostOutputs).toEqual(['loss']);
+      expect(r.downloadsBefore).toBe(0);
     }
   });
 });
