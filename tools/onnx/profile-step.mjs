@@ -1,19 +1,27 @@
 /**
- * Where a training step's time goes: runs the harness's step with ORT's profiler on and sums node
- * time by op type (and the top nodes). Prints a table; writes nothing but ORT's own profile JSON
- * under .tmp/. Usage: node tools/onnx/profile-step.mjs full|lora [model]. Not a benchmark.
+ * Where a training step's time goes: runs the harness's step (in-process, so ORT's profiler writes
+ * here) with the profiler on and sums kernel time by op type and by node, over the steps after the
+ * warm-up (the first run pays for arena growth and first-touch page faults, up to 100× a steady op).
+ * Prints tables; writes nothing but ORT's own profile JSON under .tmp/. Not a benchmark.
+ * Usage: node tools/onnx/profile-step.mjs full|lora [model] [steps]
  */
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { timeTrainStep } from './train-step-harness.mjs';
 
 const kind = process.argv[2] ?? 'full';
 const method = kind === 'lora' ? { kind: 'lora', rank: 32, alpha: 64 } : { kind };
+const steps = Number(process.argv[4] ?? 2);
 mkdirSync('.tmp/onnx-profile', { recursive: true });
 const prefix = `.tmp/onnx-profile/${kind}-${Date.now()}`;
-const r = await timeTrainStep({ method, model: process.argv[3] ?? 'pythia-70m', steps: 2, warmup: 1, backendOptions: { sessionOptions: { enableProfiling: true, profileFilePrefix: prefix } } });
+const r = await timeTrainStep({ method, where: 'in-process', model: process.argv[3] ?? 'pythia-70m', steps, warmup: 1, backendOptions: { sessionOptions: { enableProfiling: true, profileFilePrefix: prefix } } });
 console.log(r);
 const file = readdirSync('.tmp/onnx-profile').filter((f) => `.tmp/onnx-profile/${f}`.startsWith(prefix)).map((f) => `.tmp/onnx-profile/${f}`)[0];
-const events = JSON.parse(readFileSync(file, 'utf8')).filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time'));
+const all = JSON.parse(readFileSync(file, 'utf8'));
+// Runs in order: each model_run event spans one session.run; keep kernels of runs after the first.
+const runs = all.filter((e) => e.cat === 'Session' && e.name === 'model_run').sort((a, b) => a.ts - b.ts);
+const steady = runs.slice(1);
+const inSteady = (e) => steady.some((run) => e.ts >= run.ts && e.ts <= run.ts + run.dur);
+const events = all.filter((e) => e.cat === 'Node' && e.name.endsWith('_kernel_time') && inSteady(e));
 const byType = new Map();
 const byNode = new Map();
 for (const e of events) {
@@ -21,8 +29,10 @@ for (const e of events) {
   byType.set(t, (byType.get(t) ?? 0) + e.dur);
   byNode.set(e.name, (byNode.get(e.name) ?? 0) + e.dur);
 }
+const n = steady.length;
 const total = [...byType.values()].reduce((a, b) => a + b, 0);
-const rows = [...byType].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([op, us]) => ({ op, ms: +(us / 1000 / 3).toFixed(1), share: `${((100 * us) / total).toFixed(1)}%` }));
-console.log(`profile ${file}: ${(total / 1000 / 3).toFixed(0)} ms of kernel time per step (3 steps profiled)`);
+const runMs = steady.reduce((a, run) => a + run.dur, 0) / 1000 / n;
+const rows = [...byType].sort((a, b) => b[1] - a[1]).slice(0, 20).map(([op, us]) => ({ op, ms: +(us / 1000 / n).toFixed(1), share: `${((100 * us) / total).toFixed(1)}%` }));
+console.log(`profile ${file}: ${(total / 1000 / n).toFixed(0)} ms of kernel time per step in ${runMs.toFixed(0)} ms of session.run (${n} steps after the warm-up)`);
 console.table(rows);
-console.table([...byNode].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([n, us]) => ({ node: n.replace('_kernel_time', ''), ms: +(us / 1000 / 3).toFixed(1) })));
+console.table([...byNode].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([node, us]) => ({ node: node.replace('_kernel_time', ''), ms: +(us / 1000 / n).toFixed(1) })));

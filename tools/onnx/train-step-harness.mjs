@@ -5,6 +5,7 @@
  * trainer (it drives the executable directly so the step is all that is timed).
  */
 process.env.ORT_DISABLE_TELEMETRY = '1';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { PYTHIA } from '../../packages/core/dist/index.js';
 import {
@@ -20,18 +21,26 @@ import {
   zeroMoments,
   countGraphFlops,
 } from '../../packages/core/dist/engine.js';
-import { createOnnxBackend } from '../../packages/backend-onnx/dist/index.js';
+import { createOnnxBackend, createOnnxWorkerBackend } from '../../packages/backend-onnx/dist/index.js';
 
 /** onnxruntime-node as the backend package's devDependency resolves it (the workspace root has none). */
-export const ort = createRequire(new URL('../../packages/backend-onnx/package.json', import.meta.url))('onnxruntime-node');
+const requireHere = createRequire(new URL('../../packages/backend-onnx/package.json', import.meta.url));
+export const ort = requireHere('onnxruntime-node');
+const ortPath = requireHere.resolve('onnxruntime-node');
 
 /**
- * @param {{ model?: string, method: { kind: string, rank?: number }, B?: number, Tq?: number, Tp?: number, threads?: number, steps?: number, warmup?: number, backendOptions?: object, vocabSize?: number }} o
+ * `where`: 'process' (default) runs ORT in the worker backend's child process, as a user of
+ * createOnnxWorkerBackend gets it; 'thread' in its worker thread; 'in-process' on the calling thread.
+ * CPU seconds are this process's plus, for 'process', the child's (read from /proc).
+ * @param {{ model?: string, method: { kind: string, rank?: number }, B?: number, Tq?: number, Tp?: number, threads?: number, steps?: number, warmup?: number, backendOptions?: object, vocabSize?: number, where?: 'process' | 'thread' | 'in-process' }} o
  */
 export async function timeTrainStep(o) {
   const arch = { ...PYTHIA[o.model ?? 'pythia-70m'], ...(o.vocabSize ? { vocabSize: o.vocabSize } : {}) };
   const shape = { B: o.B ?? 32, Tq: o.Tq ?? 16, Tp: o.Tp ?? 64 };
-  const backend = createOnnxBackend({ ort, threads: o.threads ?? 2, ...(o.backendOptions ?? {}) });
+  const where = o.where ?? 'process';
+  const backend = where === 'in-process'
+    ? createOnnxBackend({ ort, threads: o.threads ?? 2, ...(o.backendOptions ?? {}) })
+    : createOnnxWorkerBackend({ isolation: where, threads: o.threads ?? 2, ortModule: ortPath, ...(o.backendOptions ?? {}) });
   const t = buildTrainingGraph(arch, o.method, shape, { dtype: 'f32', loraEmbedIn: false });
   const graph = appendAdamW(t.graph, t.trainable);
   const compileStart = performance.now();
@@ -41,10 +50,12 @@ export async function timeTrainStep(o) {
   const adapters = initAdapters(t.plan, { seed: 2, dtype: 'f32' });
   const params = parameterFeeds(t.graph, base, adapters);
   const trainable = new Map(t.trainable.map((n) => [n, params[n]]));
-  const feeds = { ...params };
-  for (const [n, v] of zeroMoments(trainable, t.trainable)) feeds[n] = v;
-  // Frozen tensors resident, as the trainer does.
-  for (const n of Object.keys(params)) if (!trainable.has(n)) feeds[n] = await backend.upload(params[n]);
+  const feeds = {};
+  // Every parameter and moment resident, as the trainer keeps them.
+  for (const [n, v] of Object.entries(params)) feeds[n] = await backend.upload(v);
+  for (const [n, v] of zeroMoments(trainable, t.trainable)) feeds[n] = await backend.upload(v);
+  const state = t.trainable.flatMap((n) => [n, momentName('m', n), momentName('v', n)]);
+  const runOptions = { outputs: [...state, 'loss'], resident: state };
   const random = mulberry(7);
   const pairs = Array.from({ length: shape.B }, () => ({
     query: Array.from({ length: shape.Tq }, () => 1 + Math.floor(random() * (arch.vocabSize - 1))),
@@ -60,9 +71,12 @@ export async function timeTrainStep(o) {
     Object.assign(feeds, adamwScalarFeeds(s, 1e-4, 'f32'));
     const started = performance.now();
     const cpu0 = process.cpuUsage();
-    const out = await exe.run(feeds);
+    const child0 = childCpu(backend);
+    const out = await exe.run(feeds, runOptions);
     const elapsed = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    cpu.user += childCpu(backend) - child0;
+    if (process.env.HARNESS_VERBOSE) console.error(`step ${s}: ${elapsed.toFixed(2)} s, cpu user ${(cpu.user / 1e6).toFixed(2)} sys ${(cpu.system / 1e6).toFixed(2)}`);
     for (const n of t.trainable) {
       feeds[n] = out[n];
       feeds[momentName('m', n)] = out[momentName('m', n)];
@@ -82,6 +96,15 @@ export async function timeTrainStep(o) {
   return { compileSeconds, stepSeconds: median, cpuSecondsPerStep: cpuSeconds[Math.floor(cpuSeconds.length / 2)], pairsPerSecond: shape.B / median, matmulFlop: countGraphFlops(graph).matmul, nodes: graph.nodes.length, trainable: t.trainable.length };
 }
 
+/** CPU microseconds of the worker backend's child process so far (0 for the others). */
+function childCpu(backend) {
+  const pid = backend.pid;
+  if (!pid) return 0;
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) / 100) * 1e6; // utime + stime, in clock ticks of 1/100 s
+}
+
 function mulberry(seed) {
   let s = seed >>> 0;
   return () => {
@@ -96,5 +119,5 @@ function mulberry(seed) {
 if (import.meta.url === `file://${process.argv[1]}`) {
   const kind = process.argv[2] ?? 'full';
   const method = kind === 'lora' ? { kind: 'lora', rank: 32, alpha: 64 } : { kind };
-  console.log(kind, await timeTrainStep({ method, steps: Number(process.argv[3] ?? 3) }));
+  console.log(kind, await timeTrainStep({ method, steps: Number(process.argv[3] ?? 3), where: process.argv[4] ?? 'process', model: process.argv[5] ?? 'pythia-70m', threads: Number(process.argv[6] ?? 2) }));
 }

@@ -15,5 +15,6 @@ export { LOWERINGS } from './lower/index.js';
 export { ONNX_IR_VERSION, ONNX_OPSET } from './onnx/version.js';
 export { createOnnxWorkerBackend } from './worker/worker-backend.js';
 export type { OnnxWorkerBackend, OnnxWorkerBackendOptions, WorkerExecutable } from './worker/worker-backend.js';
+export { WORKER_MALLOC_ENV } from './worker/worker-backend.js';
 export { createEmbedder } from './embed.js';
 export type { Embedder, EmbedderOptions } from './embed.js';

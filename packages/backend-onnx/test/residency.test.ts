@@ -2,23 +2,33 @@
  * The trainer on the ONNX backend keeps parameters and moments resident: a recording wrapper around
  * the backend shows that every step feeds only the batch and the three AdamW scalars as host tensors
  * (every parameter and moment goes in as a resident ORT tensor) and returns only the loss as a host
- * tensor. And training on ORT equals the reference backend after 20 steps of a tiny model for all four
+ * tensor — in-process, and through the worker backend's child process, where the main thread holds only
+ * ids. And training on ORT equals the reference backend after 20 steps of a tiny model for all four
  * methods, in f32 (losses to 1e-4 relative, parameters to 2e-4 of each tensor's scale, the key bias aside).
  */
 import { describe, expect, it } from 'vitest';
 import { ADAMW_INPUTS, type Backend, type Executable, type Feed, type FineTuningMethod, isResident, type RunOptions, syntheticPairs, TRAINING_INPUTS, train } from '@repurpose/core/engine';
 import { referenceBackend } from '@repurpose/core/reference';
 import { TINY, tinyParameters } from '../../core/src/train/tiny-model.test-helper.js';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createOnnxWorkerBackend } from '../src/worker/worker-backend.js';
 import { testBackend } from '../src/test-ort.test-helper.js';
+
+const workerUrl = new URL('../dist/onnx-worker.js', import.meta.url);
+const workerBuilt = existsSync(fileURLToPath(workerUrl));
 
 interface RunRecord {
   readonly hostFeeds: string[];
   readonly residentFeeds: string[];
   readonly hostOutputs: string[];
+  /** Downloads (device → host copies of resident tensors) since the previous run. */
+  readonly downloadsBefore: number;
 }
 
 function recording(inner: Backend): { backend: Backend; runs: RunRecord[] } {
   const runs: RunRecord[] = [];
+  let downloads = 0;
   const wrap = (exe: Executable): Executable => ({
     graph: exe.graph,
     dispose: () => exe.dispose(),
@@ -29,11 +39,14 @@ function recording(inner: Backend): { backend: Backend; runs: RunRecord[] } {
         hostFeeds: names.filter((n) => !isResident(feeds[n]!)).sort(),
         residentFeeds: names.filter((n) => isResident(feeds[n]!)).sort(),
         hostOutputs: Object.keys(out).filter((n) => !isResident(out[n]!)),
+        downloadsBefore: downloads,
       });
+      downloads = 0;
       return out;
     }) as Executable['run'],
   });
-  return { backend: { ...inner, compile: async (g) => wrap(await inner.compile(g)) } as Backend, runs };
+  const download = inner.download ? async (t: Parameters<NonNullable<Backend['download']>>[0]) => (downloads++, inner.download!(t)) : undefined;
+  return { backend: { ...inner, compile: async (g) => wrap(await inner.compile(g)), ...(download ? { download } : {}) } as Backend, runs };
 }
 
 /**
@@ -74,9 +87,24 @@ describe('training on ORT keeps state resident', () => {
         expect(r.hostFeeds).toEqual([...Object.values(TRAINING_INPUTS), ...Object.values(ADAMW_INPUTS)].sort());
         expect(r.residentFeeds.length).toBeGreaterThanOrEqual(state);
         expect(r.hostOutputs).toEqual(['loss']);
+        expect(r.downloadsBefore).toBe(0);
       }
     });
   }
+
+  it.skipIf(!workerBuilt)('full, worker backend in a child process: the same, state never reaches the main thread', async () => {
+    const worker = createOnnxWorkerBackend({ workerUrl, threads: 1, isolation: 'process' });
+    const { backend, runs } = recording(worker);
+    const result = await train(options(backend, METHODS.full!, 3));
+    worker.dispose();
+    expect(runs).toHaveLength(3);
+    for (const r of runs) {
+      expect(r.hostFeeds).toEqual([...Object.values(TRAINING_INPUTS), ...Object.values(ADAMW_INPUTS)].sort());
+      expect(r.residentFeeds.length).toBeGreaterThanOrEqual(result.state.trainable.length * 3);
+      expect(r.hostOutputs).toEqual(['loss']);
+      expect(r.downloadsBefore).toBe(0);
+    }
+  });
 });
 
 describe('ORT equals the reference backend after 20 steps (f32, tiny model)', () => {

@@ -1,16 +1,17 @@
 /**
- * The worker backend (ORT in a worker_threads worker): it trains exactly like the in-process backend
+ * The worker backend (ORT in a worker_threads thread, or in a child process with isolation
+ * 'process'), each test for both isolations: it trains exactly like the in-process backend
  * (same losses and parameters after 3 golden AdamW steps, resident tensors in the worker), its errors
  * arrive as the same classes with the same messages, and — the reason it exists — the caller's event
  * loop keeps running while a step computes, where the in-process backend blocks it for the whole run.
  * Runs against the built worker script (dist/onnx-worker.js; `npm test` builds first).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { arrayPairSource, GraphBuilder, type Graph, hostTensor, train, type TokenPair } from '@repurpose/core/engine';
 import { goldenManifest, goldenModel } from '../../core/src/model/golden.test-helper.js';
-import { createOnnxWorkerBackend } from '../src/worker/worker-backend.js';
+import { createOnnxWorkerBackend, WORKER_MALLOC_ENV } from '../src/worker/worker-backend.js';
 import { testBackend } from '../src/test-ort.test-helper.js';
 
 const workerUrl = new URL('../dist/onnx-worker.js', import.meta.url);
@@ -43,7 +44,7 @@ async function ticksDuring(run: () => Promise<unknown>): Promise<number> {
   return ticks - before;
 }
 
-describe.skipIf(!built)('createOnnxWorkerBackend', () => {
+describe.skipIf(!built).each(['thread', 'process'] as const)('createOnnxWorkerBackend, isolation %s', (isolation) => {
   it('trains like the in-process backend: 3 golden AdamW steps, same losses and parameters', async () => {
     const model = goldenModel();
     const pairs = goldenPairs();
@@ -55,7 +56,7 @@ describe.skipIf(!built)('createOnnxWorkerBackend', () => {
       );
       return { losses, p: result.parameters.get('layers.1.mlp.dense_4h_to_h.weight')!.data };
     };
-    const worker = createOnnxWorkerBackend({ workerUrl, threads: 1 });
+    const worker = createOnnxWorkerBackend({ workerUrl, threads: 1, isolation });
     const a = await run(worker);
     const b = await run(testBackend(1));
     worker.dispose();
@@ -66,7 +67,7 @@ describe.skipIf(!built)('createOnnxWorkerBackend', () => {
 
   it('keeps the caller’s event loop live during a run; the in-process backend blocks it', async () => {
     const feeds = { x: hostTensor('f32', [512, 512], new Float32Array(512 * 512).fill(0.01)), w: hostTensor('f32', [512, 512], new Float32Array(512 * 512).fill(0.002)) };
-    const worker = createOnnxWorkerBackend({ workerUrl, threads: 1 });
+    const worker = createOnnxWorkerBackend({ workerUrl, threads: 1, isolation });
     const inWorker = await worker.compile(heavyGraph());
     await inWorker.run(feeds);
     const inProcess = await testBackend(1).compile(heavyGraph());
@@ -81,7 +82,7 @@ describe.skipIf(!built)('createOnnxWorkerBackend', () => {
   });
 
   it('resident tensors and errors cross the thread boundary', async () => {
-    const worker = createOnnxWorkerBackend({ workerUrl, threads: 1 });
+    const worker = createOnnxWorkerBackend({ workerUrl, threads: 1, isolation });
     const b = new GraphBuilder();
     b.output('y', b.exp(b.data('x', [2], 'f32')));
     const exe = await worker.compile(b.build());
@@ -94,5 +95,17 @@ describe.skipIf(!built)('createOnnxWorkerBackend', () => {
     expect(() => worker.release(x)).toThrow(/release/);
     worker.dispose();
     await expect(exe.run({ x: hostTensor('f32', [2], [0, 1]) })).rejects.toThrow(/disposed/);
+  });
+
+  it.skipIf(isolation === 'thread' || !existsSync('/proc/self/environ'))('starts the child with glibc malloc told not to mmap nor trim', async () => {
+    const worker = createOnnxWorkerBackend({ workerUrl, threads: 1, isolation });
+    expect(worker.pid).toBeTypeOf('number');
+    const env = new Map(readFileSync(`/proc/${worker.pid}/environ`, 'utf8').split('\0').filter(Boolean).map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+    worker.dispose();
+    for (const [k, v] of Object.entries(WORKER_MALLOC_ENV)) expect(env.get(k)).toBe(v);
+  });
+
+  it('rejects an unknown isolation', () => {
+    expect(() => createOnnxWorkerBackend({ workerUrl, isolation: 'fiber' as never })).toThrow(/options\.isolation/);
   });
 });

@@ -1,19 +1,27 @@
 /**
- * `createOnnxWorkerBackend`: the ONNX backend with ONNX Runtime in a `worker_threads` worker (Node).
+ * `createOnnxWorkerBackend`: the ONNX backend with ONNX Runtime in a worker (Node) — a child process
+ * by default, or a `worker_threads` thread (`isolation: 'thread'`).
  * `session.run` blocks the thread it runs on for the whole step; here that is the worker's, so the
  * caller's event loop — progress bars, timers, SIGINT handlers, an AbortSignal — stays live while a
  * step computes. It is a Backend like any other: the trainer needs no change. Resident tensors stay in
  * the worker (the main thread holds opaque handles), so a training step moves only the batch in and
  * the loss out. ORT cannot be injected as an object across threads, so it is named by module specifier
- * (default 'onnxruntime-node'). Not for browsers (a Web Worker version would speak the same protocol).
+ * (default 'onnxruntime-node'). The child process exists for speed: onnxruntime-node copies every
+ * output into a fresh ArrayBuffer, and glibc serves each large one from new mmap pages that fault in
+ * and are unmapped again every step (most of a full fine-tuning step's system time, docs/onnx.md).
+ * The child starts with glibc's malloc told never to mmap nor trim (MALLOC_MMAP_MAX_=0,
+ * MALLOC_TRIM_THRESHOLD_), which a thread of the caller's process cannot get, so those pages are
+ * reused. Not for browsers (a Web Worker version would speak the same protocol).
  */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RepurposeError, ValidationError } from '@repurpose/core';
 import { type Backend, type BackendSupport, type Feed, GraphError, type Graph, type HostTensor, type ResidentTensor } from '@repurpose/core/engine';
 import { ONNX_SUPPORT } from '../backend.js';
 import type { OnnxRunOptions } from '../executable.js';
 import { BACKEND_NAME } from '../resident.js';
-import type { Envelope, Reply, Request, WireError, WireFeed } from './protocol.js';
+import type { Envelope, Reply, Request, WireError, WireFeed, WorkerInit } from './protocol.js';
 
 export interface OnnxWorkerBackendOptions {
   /** Module specifier the worker imports ORT from; default 'onnxruntime-node'. */
@@ -24,6 +32,47 @@ export interface OnnxWorkerBackendOptions {
   readonly sessionOptions?: Readonly<Record<string, unknown>>;
   /** The worker script; default the built `onnx-worker.js` beside this package's entry. */
   readonly workerUrl?: URL;
+  /** 'process' (default): a child process with the malloc settings above; 'thread': a worker thread. */
+  readonly isolation?: 'process' | 'thread';
+}
+
+/** glibc malloc settings of the child: no mmap for large blocks, no trimming, so freed pages are reused. */
+export const WORKER_MALLOC_ENV: Readonly<Record<string, string>> = Object.freeze({ MALLOC_MMAP_MAX_: '0', MALLOC_TRIM_THRESHOLD_: String(2 ** 36) });
+
+/** The two ends a worker can be: what the backend needs of a thread or a child process. */
+interface WorkerHandle {
+  readonly pid: number | undefined;
+  post(msg: unknown): void;
+  ref(): void;
+  unref(): void;
+  terminate(): void;
+  on(event: 'message', l: (msg: unknown) => void): void;
+  on(event: 'error', l: (e: Error) => void): void;
+  on(event: 'exit', l: (code: number | null) => void): void;
+}
+
+function startWorker(url: URL, init: WorkerInit, isolation: 'process' | 'thread'): WorkerHandle {
+  if (isolation === 'thread') {
+    const w = new Worker(url, { workerData: init });
+    return { pid: undefined, post: (m) => w.postMessage(m), ref: () => w.ref(), unref: () => w.unref(), terminate: () => void w.terminate(), on: (e: string, l: (x: never) => void) => void w.on(e, l as (...args: unknown[]) => void) };
+  }
+  const child: ChildProcess = fork(fileURLToPath(url), [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, ...WORKER_MALLOC_ENV } });
+  child.send({ init });
+  const channel = () => child.channel as { ref(): void; unref(): void } | undefined | null;
+  return {
+    pid: child.pid,
+    post: (m) => child.send(m as never),
+    ref: () => {
+      child.ref();
+      channel()?.ref();
+    },
+    unref: () => {
+      child.unref();
+      channel()?.unref();
+    },
+    terminate: () => void child.kill(),
+    on: (e: string, l: (x: never) => void) => void child.on(e, l as (...args: unknown[]) => void),
+  };
 }
 
 export interface WorkerExecutable {
@@ -38,6 +87,8 @@ export interface OnnxWorkerBackend extends Backend {
   upload(tensor: HostTensor): Promise<ResidentTensor>;
   download(tensor: ResidentTensor): Promise<HostTensor>;
   release(tensor: ResidentTensor): void;
+  /** The child process's id with isolation 'process' (for measuring its CPU time); undefined for a thread. */
+  readonly pid: number | undefined;
 }
 
 function rethrow(e: WireError): never {
@@ -49,10 +100,11 @@ function rethrow(e: WireError): never {
 }
 
 export function createOnnxWorkerBackend(options: OnnxWorkerBackendOptions = {}): OnnxWorkerBackend {
-  const { ortModule = 'onnxruntime-node', workerUrl, ...backendOptions } = options;
+  const { ortModule = 'onnxruntime-node', workerUrl, isolation = 'process', ...backendOptions } = options;
   if (typeof ortModule !== 'string' || ortModule === '') throw new ValidationError('options.ortModule', ortModule, "a module specifier such as 'onnxruntime-node'");
+  if (isolation !== 'process' && isolation !== 'thread') throw new ValidationError('options.isolation', isolation, "'process' or 'thread'");
   const url = workerUrl ?? new URL('./onnx-worker.js', import.meta.url);
-  const worker = new Worker(url, { workerData: { ortModule, options: backendOptions } });
+  const worker = startWorker(url, { ortModule, options: backendOptions }, isolation);
   worker.unref(); // an idle backend does not keep the process alive
   const pending = new Map<number, { resolve: (r: Reply) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
@@ -62,7 +114,8 @@ export function createOnnxWorkerBackend(options: OnnxWorkerBackendOptions = {}):
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
-  worker.on('message', (env: Envelope<Reply>) => {
+  worker.on('message', (raw) => {
+    const env = raw as Envelope<Reply>;
     const p = pending.get(env.id);
     if (!p) return;
     pending.delete(env.id);
@@ -85,7 +138,7 @@ export function createOnnxWorkerBackend(options: OnnxWorkerBackendOptions = {}):
     worker.ref(); // a request in flight keeps the process alive until it answers
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve: resolve as (r: Reply) => void, reject });
-      worker.postMessage({ id, request });
+      worker.post({ id, request });
     });
   };
 
@@ -105,6 +158,7 @@ export function createOnnxWorkerBackend(options: OnnxWorkerBackendOptions = {}):
   return {
     name: BACKEND_NAME,
     support,
+    pid: worker.pid,
     compile: async (graph) => {
       const { exe, graph: prepared } = await call({ kind: 'compile', graph }, 'compiled');
       async function run(feeds: Readonly<Record<string, Feed>>): Promise<Record<string, HostTensor>>;
@@ -133,7 +187,7 @@ export function createOnnxWorkerBackend(options: OnnxWorkerBackendOptions = {}):
     },
     dispose: () => {
       dead = new RepurposeError('the ONNX worker backend was disposed');
-      void worker.terminate();
+      worker.terminate();
     },
   };
 }

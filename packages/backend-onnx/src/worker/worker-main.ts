@@ -1,7 +1,8 @@
 /**
- * The worker thread that owns ONNX Runtime for `createOnnxWorkerBackend`: it imports ORT by the module
- * specifier it was started with, creates an ordinary ONNX backend, and serves compile / run / upload /
- * download / release requests in order. `session.run` blocks this thread, not the caller's, so
+ * The worker that owns ONNX Runtime for `createOnnxWorkerBackend` — a `worker_threads` thread or a
+ * child process (`isolation: 'process'`, the same script started with `fork`): it imports ORT by the
+ * module specifier it was started with, creates an ordinary ONNX backend, and serves compile / run /
+ * upload / download / release requests in order. `session.run` blocks this worker, not the caller, so
  * progress output, timers and signal handlers stay live. Resident tensors live here under numeric ids.
  * Not a scheduler: one request at a time, in arrival order.
  */
@@ -13,8 +14,17 @@ import type { OnnxExecutable } from '../executable.js';
 import type { OrtModule } from '../ort-module.js';
 import type { Envelope, Reply, Request, WireError, WireResult, WorkerInit } from './protocol.js';
 
-const init = workerData as WorkerInit;
-const port = parentPort!;
+/** The channel to the caller: the thread's port, or the child process's IPC channel (its first message is the WorkerInit). */
+interface Channel {
+  on(listener: (msg: unknown) => void): void;
+  post(msg: unknown): void;
+}
+const channel: Channel = parentPort
+  ? { on: (l) => parentPort!.on('message', l), post: (m) => parentPort!.postMessage(m) }
+  : { on: (l) => process.on('message', l), post: (m) => process.send!(m) };
+// A child whose parent went away has nobody to serve.
+if (!parentPort) process.on('disconnect', () => process.exit(0));
+let init: WorkerInit = workerData as WorkerInit;
 let backend: OnnxBackend | undefined;
 const executables = new Map<number, OnnxExecutable>();
 const residents = new Map<number, ResidentTensor>();
@@ -94,7 +104,12 @@ function safeValue(value: unknown): unknown {
 
 // Requests are served strictly in order: a run must see the uploads sent before it.
 let queue: Promise<void> = Promise.resolve();
-port.on('message', (msg: { id: number; request: Request }) => {
+channel.on((raw) => {
+  const msg = raw as { id: number; request: Request } | { init: WorkerInit };
+  if ('init' in msg) {
+    init = msg.init;
+    return;
+  }
   queue = queue.then(async () => {
     let envelope: Envelope<Reply>;
     try {
@@ -102,6 +117,6 @@ port.on('message', (msg: { id: number; request: Request }) => {
     } catch (error) {
       envelope = { id: msg.id, ok: false, error: wireError(error) };
     }
-    port.postMessage(envelope);
+    channel.post(envelope);
   });
 });
