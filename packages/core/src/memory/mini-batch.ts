@@ -1,7 +1,8 @@
 /**
  * The GradCache mini-batch for a memory cap: the largest m whose estimated peak (training-memory.ts,
  * in the engine's own precision, nothing recomputed, plus a fixed allowance for the runtime) stays
- * under the cap. The estimate is monotone in m, so a binary search finds it. When the whole batch
+ * under the cap — the estimate is monotone in m, so a binary search finds it — then evened out so
+ * the mini-batches are of one size where B allows (`evenMiniBatch`). When the whole batch
  * fits, no GradCache is needed (`miniBatch: null`); when even m = 1 does not, the cap is refused with
  * the smallest cap that would do.
  *
@@ -66,5 +67,16 @@ export function chooseMiniBatch(arch: ModelArchitecture, method: FineTuningMetho
     if (peak(mid) <= request.memoryCap) lo = mid;
     else hi = mid;
   }
-  return { miniBatch: lo, estimate: peak(lo) };
+  const m = evenMiniBatch(request.batch.B, lo);
+  return { miniBatch: m, estimate: peak(m) };
+}
+
+/**
+ * Equal mini-batches where possible: every distinct row count is another compiled graph (and, on ONNX
+ * Runtime, another session's memory arena). The largest divisor of B in [⌈fit/2⌉, fit], else the same
+ * number of mini-batches ⌈B/fit⌉ made as even as they go (sizes differ by at most one).
+ */
+function evenMiniBatch(B: number, fit: number): number {
+  for (let d = fit; d >= Math.ceil(fit / 2); d--) if (B % d === 0) return d;
+  return Math.ceil(B / Math.ceil(B / fit));
 }

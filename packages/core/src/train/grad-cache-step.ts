@@ -3,12 +3,14 @@
  *   1. embed: each side of the batch, m sequences at a time, forward only → Q, P [B, C] on the host
  *      (B·C values a side: the only activations that leave the device);
  *   2. loss: the symmetric InfoNCE of Q, P and its gradients dL/dQ, dL/dP (grad-cache/embedding-loss-graph.ts);
- *   3. backward: each mini-batch re-run with its rows of dL/dE as upstream gradient; the first
- *      mini-batch's gradients become the running sums `gradcache.sum.<name>`, every later one adds to
- *      them in a graph whose outputs `updates` the sums (grad-cache/accumulate-graph.ts), so no
- *      gradient crosses to the host;
- *   4. apply: the standalone AdamW graph (adamw.ts) on the sums, its outputs replacing parameters
- *      and moments by their `updates` links, as the one-graph step does.
+ *   3. backward: each mini-batch re-run with its rows of dL/dE as upstream gradient, adding its
+ *      parameter gradients to the running sums `gradcache.sum.<name>` in a graph whose outputs
+ *      `updates` the sums (grad-cache/accumulate-graph.ts), so no gradient crosses to the host;
+ *   4. apply: AdamW (adamw.ts) on the sums, its outputs replacing parameters and moments by their
+ *      `updates` links as the one-graph step does — and the sums by zeros, ready for the next step.
+ * The sums start as zeros uploaded once with the rest of the state. One backward graph serves every
+ * mini-batch of a shape (no separate "first" graph), which matters on ONNX Runtime, where each
+ * session keeps its own memory arena: the process's peak is close to the sum of its sessions' peaks.
  * The gradient equals the whole batch's up to float summation order. Queries and positives run as
  * separate mini-batches (each padded to its side's T), as the one-graph step runs them separately.
  *
@@ -17,7 +19,7 @@
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import type { Feed, RunOptions } from '../engine/backend.js';
 import type { Graph } from '../engine/graph.js';
-import { gradOutputName } from '../engine/grad.js';
+import { GraphBuilder } from '../engine/builder.js';
 import { outputUpdates } from '../engine/graph.js';
 import { type HostTensor, hostTensor } from '../engine/host-tensor.js';
 import { GraphError } from '../engine/errors.js';
@@ -28,7 +30,7 @@ import type { FineTuningMethod } from '../methods/method.js';
 import { EMBEDDING_INPUTS, EMBEDDING_OUTPUTS, buildEmbeddingGraph } from '../model/embedding-graph.js';
 import type { Pooling } from '../model/pooling.js';
 import { TRAINING_INPUTS, type TrainingBatchShape } from '../model/training-graph.js';
-import { type AdamWOptions, buildAdamWGraph } from './adamw.js';
+import { type AdamWOptions, addAdamWUpdate } from './adamw.js';
 import type { DeviceTensors } from './device-tensors.js';
 import type { ExecutableCache } from './executable-cache.js';
 
@@ -119,13 +121,11 @@ export async function gradCacheStep(
   const upstream = Object.fromEntries(await Promise.all(sides.map(async (s) => [s.gradient, await store.take(head[s.gradient]!)] as const)));
 
   // 3. Each mini-batch again, with its rows of the cache as upstream gradient; gradients summed on the device.
-  let first = true;
+  const outputs = trainable.map(gradientSumName);
   for (const side of sides) {
     for (const [from, to] of chunks) {
       const rows = to - from;
-      const plain = () => buildChunkBackwardGraph(arch, method, { m: rows, T: side.T }, graphOptions).graph;
-      const exe = first ? await executable(`backward ${rows}x${side.T}`, plain) : await executable(`accumulate ${rows}x${side.T}`, () => accumulateGradients(plain(), trainable));
-      const outputs = trainable.map((n) => (first ? gradOutputName(n) : gradientSumName(n)));
+      const exe = await executable(`backward ${rows}x${side.T}`, () => accumulateGradients(buildChunkBackwardGraph(arch, method, { m: rows, T: side.T }, graphOptions).graph, trainable));
       const out = await exe.run(
         feedsFor(exe.graph, {
           [EMBEDDING_INPUTS.ids]: sliceRows(side.ids, from, to),
@@ -134,23 +134,38 @@ export async function gradCacheStep(
         }),
         { outputs, resident: resident(outputs) },
       );
-      trainable.forEach((n, i) => store.swap(gradientSumName(n), out[outputs[i]!]!));
-      first = false;
+      for (const name of outputs) store.swap(name, out[name]!);
     }
   }
 
-  // 4. AdamW on the summed gradients; its outputs replace the parameters and moments.
-  const applyExe = await executable('apply', () => buildAdamWGraph(trainable.map((name) => ({ name, shape: ctx.trainableShapes.get(name)! })), { dtype, ...ctx.optimizer }));
+  // 4. AdamW on the summed gradients; its outputs replace the parameters and moments, and zero the sums.
+  const applyExe = await executable('apply', () => buildApplyGraph(trainable.map((name) => ({ name, shape: ctx.trainableShapes.get(name)! })), dtype, ctx.optimizer));
   const links = outputUpdates(applyExe.graph);
-  const updates = ctx.carried.map((input) => {
+  const updates = [...ctx.carried, ...outputs].map((input) => {
     const output = links.get(input);
     if (output === undefined) throw new GraphError('AdamW graph', `no output updating ${input}`, 'an output declaring updates for every trainable tensor and moment');
     return output;
   });
-  const grads = Object.fromEntries(trainable.map((n) => [gradOutputName(n), store.get(gradientSumName(n))]));
-  const applied = await applyExe.run(feedsFor(applyExe.graph, { ...scalars, ...grads }), { outputs: updates, resident: resident(updates) });
-  ctx.carried.forEach((name, i) => store.swap(name, applied[updates[i]!]!));
+  const applied = await applyExe.run(feedsFor(applyExe.graph, scalars), { outputs: updates, resident: resident(updates) });
+  [...ctx.carried, ...outputs].forEach((name, i) => store.swap(name, applied[updates[i]!]!));
   return { loss, graphFlop };
+}
+
+/** Zero running sums for every trainable tensor: the state GradCache adds to, uploaded once per run. */
+export function zeroGradientSums(trainableShapes: ReadonlyMap<string, readonly number[]>, dtype: 'f32' | 'f64'): Map<string, HostTensor> {
+  return new Map([...trainableShapes].map(([name, shape]) => [gradientSumName(name), hostTensor(dtype, shape)]));
+}
+
+/**
+ * AdamW with the gradients read from the running sums (state inputs), which it then replaces by zeros:
+ * outputs the new parameters, moments and sums, each declaring the input it `updates`.
+ */
+function buildApplyGraph(parameters: readonly { readonly name: string; readonly shape: readonly number[] }[], dtype: 'f32' | 'f64', optimizer: AdamWOptions): Graph {
+  const b = new GraphBuilder({ dtype });
+  const targets = parameters.map((p) => ({ name: p.name, param: b.param(p.name, p.shape), grad: b.state(gradientSumName(p.name), p.shape) }));
+  addAdamWUpdate(b, targets, optimizer);
+  for (const t of targets) b.scope(`gradcache.${t.name}`, () => b.output(gradientSumName(t.name), b.zeros(t.param.shape), { updates: t.grad }));
+  return b.build();
 }
 
 function sliceRows(h: HostTensor, from: number, to: number): HostTensor {

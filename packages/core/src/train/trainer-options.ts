@@ -65,6 +65,18 @@ export interface TrainerOptions {
   /** A final batch of fewer than B pairs: run it at its own shape (default, as `pairsToSteps` counts) or drop it. */
   readonly partialBatch?: 'run' | 'drop';
   /**
+   * GradCache: pairs per mini-batch (1..B); each side of the batch is embedded and back-propagated
+   * this many sequences at a time (docs/training.md). Default null: the whole batch as one graph, or
+   * the trainer's choice when `memoryCap` is given. A setting: a resume must repeat it.
+   */
+  readonly miniBatch?: number | null;
+  /**
+   * `{ kind: 'fixed' }` (default) pads every batch to batch.Tq × batch.Tp; `{ kind: 'per-batch',
+   * multipleOf }` pads each batch only to its own longest query and positive, rounded up to
+   * `multipleOf` (fewer distinct shapes to compile) — bucketed batches then waste little on padding.
+   */
+  readonly shapes?: { readonly kind: 'fixed' } | { readonly kind: 'per-batch'; readonly multipleOf: number };
+  /**
    * Passes over the data at most. Default 1 (the paper's single pass): when the data ends before the
    * schedule does the run stops with reason `data` and a `warning` event. With more, the source is
    * read again from position 0; the state records the epoch, so a resume stays exact.

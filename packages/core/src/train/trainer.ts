@@ -41,7 +41,7 @@ import { padBatch } from './batch.js';
 import type { TrainerCheckpoint, TrainerState } from './checkpoint.js';
 import { deviceTensors } from './device-tensors.js';
 import { executableCache } from './executable-cache.js';
-import { type GradCacheStepContext, type StepCompile, gradCacheStep } from './grad-cache-step.js';
+import { type GradCacheStepContext, type StepCompile, gradCacheStep, zeroGradientSums } from './grad-cache-step.js';
 import type { TokenPair } from './pairs.js';
 import { createFlopMeter } from './flop-meter.js';
 import { learningRate } from './learning-rate.js';
@@ -259,6 +259,7 @@ export async function* trainEvents(options: TrainerOptions): AsyncGenerator<Trai
   try {
     for (const name of frozenNames) await store.put(name, base.get(name)!);
     for (const name of carried) await store.put(name, initial.get(name)!);
+    if (gradCache) for (const [name, zeros] of zeroGradientSums(gradCache.trainableShapes, dtype)) await store.put(name, zeros);
     initial.clear();
     yield { kind: 'start', step, totalSteps: s.steps, flopPerToken: meter.perToken, flopBudget: meter.budget, trainable: countValues(trainable, full.graph), resumed: resume !== undefined, resident: store.resident };
     for (;;) {
