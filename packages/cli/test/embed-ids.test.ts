@@ -120,7 +120,7 @@ describe('repurpose embed-ids', () => {
   it('prints a readable summary without --json', async () => {
     const lines: string[] = [];
     expect(await embedIds(['--model', GOLDEN, '--ids', '[[12,7,9],[3,4]]'], (t) => lines.push(t))).toBe(0);
-    expect(lines[0]).toMatch(/^2 sequences → 32-dimensional mean-pooled embeddings \(full, f32\)$/);
+    expect(lines[0]).toMatch(/^2 sequences → 32-dimensional mean-pooled embeddings \(full, f32, onnx\)$/);
     expect(lines[2]).toMatch(/^ {2}\[1\] 2 tokens {2}‖e‖ = \d+\.\d{5} {2}\[/);
   });
 
@@ -132,7 +132,7 @@ describe('repurpose embed-ids', () => {
     await expect(fails('--model', GOLDEN, '--ids', '[[1,128]]')).rejects.toThrow(/invalid ids\.0\.1: expected a token id in 0\.\.127, got 128/);
     await expect(fails('--model', GOLDEN, '--ids', '[[1],[]]')).rejects.toThrow(/invalid ids\.1: expected a non-empty sequence/);
     await expect(fails('--model', GOLDEN, '--ids', '[]')).rejects.toThrow(/at least one sequence/);
-    await expect(fails('--model', GOLDEN, '--ids', '[[1]]', '--backend', 'webgpu')).rejects.toThrow(/--backend: expected reference, got "webgpu"/);
+    await expect(fails('--model', GOLDEN, '--ids', '[[1]]', '--backend', 'webgpu')).rejects.toThrow(/--backend: expected onnx or reference, got "webgpu"/);
     await expect(fails('--model', join(dir, 'nowhere'), '--ids', '[[1]]')).rejects.toThrow(/--model: cannot read .*nowhere.*no such directory/);
   });
 });

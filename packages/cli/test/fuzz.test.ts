@@ -85,6 +85,7 @@ const SPECS: FlagSpec[] = [
   { command: 'embed-ids', flag: '--ids', kind: 'ids', base: ['embed-ids', '--model', GOLDEN], good: '[[1,2]]' },
   { command: 'embed-ids', flag: '--method-checkpoint', kind: 'binary-file', base: ['embed-ids', '--model', GOLDEN, '--ids', '[[1,2]]'], good: files.garbage },
   { command: 'embed-ids', flag: '--backend', kind: 'choice', base: ['embed-ids', '--model', GOLDEN, '--ids', '[[1,2]]'], good: 'reference' },
+  { command: 'embed-ids', flag: '--threads', kind: 'int', base: ['embed-ids', '--model', GOLDEN, '--ids', '[[1,2]]'], good: '1' },
   { command: 'embed-ids', flag: '--dtype', kind: 'choice', base: ['embed-ids', '--model', GOLDEN, '--ids', '[[1,2]]'], good: 'f32' },
   { command: 'embed-ids', flag: '--json', kind: 'boolean', base: ['embed-ids', '--model', GOLDEN, '--ids', '[[1,2]]'] },
   { command: 'models', flag: '--json', kind: 'boolean', base: ['models'] },

@@ -3,7 +3,8 @@
  * debugging and scripted comparisons with other implementations. Sequences of different lengths are
  * right-padded (pad id 0) with an attention mask, so padding never changes an embedding. With
  * `--method-checkpoint` the trained tensors of a `repurpose` trainer checkpoint replace the base
- * model's (and an unmerged LoRA runs through its adapters).
+ * model's (and an unmerged LoRA runs through its adapters). Runs on ONNX Runtime unless
+ * `--backend reference` (backend-option.ts: the default, the fallback when onnxruntime-node cannot load).
  *
  * Not a tokenizer (ids in, numbers out) and not a batch embedder for corpora.
  */
@@ -23,7 +24,7 @@ import {
   type HostTensor,
 } from '@repurpose/core/engine';
 import { loadCheckpointDir } from '@repurpose/core/node';
-import { referenceBackend } from '@repurpose/core/reference';
+import { BACKEND_FLAGS, BACKEND_HELP, openBackend, parseBackendFlags } from '../backend-option.js';
 import { choiceFlag, noPositionals, parseFlags, requireFlag, textFlag, typed } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { nestingDepth, statInput } from '../files/input-file.js';
@@ -41,7 +42,7 @@ export const EMBED_IDS_HELP = `repurpose embed-ids — mean-pooled embeddings of
   --ids JSON                sequences of token ids, e.g. '[[12,7,9],[3,4]]' (right-padded with a mask)
   --method-checkpoint FILE  a checkpoint written by the repurpose trainer: its trained tensors
                             (and LoRA adapters) replace the base model's
-  --backend reference       the backend to run on (default and, in this command, only: reference)
+${BACKEND_HELP}
   --dtype f32|f64           compute precision (default f32)
   --json                    print {"embeddings": [[...], ...]} (one row per sequence, not normalised)
 
@@ -52,19 +53,17 @@ export const FLAGS = {
   model: { type: 'string' },
   ids: { type: 'string' },
   'method-checkpoint': { type: 'string' },
-  backend: { type: 'string' },
+  ...BACKEND_FLAGS,
   dtype: { type: 'string' },
   json: { type: 'boolean' },
 } as const;
-
-const BACKENDS = ['reference'] as const;
 
 export async function embedIds(argv: string[], out: (text: string) => void): Promise<number> {
   const { values: v, positionals } = parseFlags(argv, FLAGS, 'embed-ids');
   noPositionals('embed-ids', positionals);
   const dir = requireFlag('model', textFlag('model', v.model, 'a model directory with config.json and model.safetensors'), 'a model directory with config.json and model.safetensors');
   const idsText = requireFlag('ids', v.ids, "token-id sequences as JSON, e.g. '[[12,7,9],[3,4]]'");
-  choiceFlag('backend', v.backend, BACKENDS);
+  const backendRequest = parseBackendFlags(v);
   const dtype = choiceFlag('dtype', v.dtype, ['f32', 'f64'] as const) ?? 'f32';
 
   // Everything that can be checked without the weights is checked first: the ids' shape and size,
@@ -108,13 +107,19 @@ export async function embedIds(argv: string[], out: (text: string) => void): Pro
   const ids = new Int32Array(B * T);
   const mask = new Int32Array(B * T);
   sequences.forEach((s, r) => s.forEach((id, t) => ((ids[r * T + t] = id), (mask[r * T + t] = 1))));
-  const executable = await referenceBackend().compile(built.graph);
-  const result = await executable.run({
-    [EMBEDDING_INPUTS.ids]: hostTensor('i32', [B, T], ids),
-    [EMBEDDING_INPUTS.mask]: hostTensor('i32', [B, T], mask),
-    ...parameterFeeds(built.graph, model.parameters, trained),
-  });
-  executable.dispose();
+  const opened = await openBackend(backendRequest);
+  let result: Record<string, HostTensor>;
+  try {
+    const executable = await opened.backend.compile(built.graph);
+    result = await executable.run({
+      [EMBEDDING_INPUTS.ids]: hostTensor('i32', [B, T], ids),
+      [EMBEDDING_INPUTS.mask]: hostTensor('i32', [B, T], mask),
+      ...parameterFeeds(built.graph, model.parameters, trained),
+    });
+    executable.dispose();
+  } finally {
+    opened.dispose();
+  }
   const embedding = result[EMBEDDING_OUTPUTS.embedding]!;
   const C = embedding.shape[1]!;
   const rows = Array.from({ length: B }, (_, r) => Array.from(embedding.data.subarray(r * C, (r + 1) * C)));
@@ -123,7 +128,7 @@ export async function embedIds(argv: string[], out: (text: string) => void): Pro
     out(JSON.stringify({ embeddings: rows }));
     return 0;
   }
-  out(`${B} sequence${B === 1 ? '' : 's'} → ${C}-dimensional mean-pooled embeddings (${method.kind}, ${dtype})`);
+  out(`${B} sequence${B === 1 ? '' : 's'} → ${C}-dimensional mean-pooled embeddings (${method.kind}, ${dtype}, ${opened.kind})`);
   rows.forEach((row, r) => {
     const norm = Math.sqrt(row.reduce((s, x) => s + x * x, 0));
     const head = row.slice(0, 4).map((x) => x.toFixed(5)).join(', ');
