@@ -2,9 +2,9 @@
  * The running gradient sum of GradCache as graph state, so it can stay on the backend's device: a
  * chunk-backward graph (chunk-backward-graph.ts) gets one `state` input per trainable tensor,
  * `gradcache.sum.<name>`, and outputs `sum + grad:<name>` under the same name, declaring it `updates`
- * that input. The trainer runs the plain chunk graph for a step's first mini-batch (its gradients
- * become the sums) and this one for every other, then feeds the sums to the AdamW graph: no gradient
- * crosses to the host, and the running sum replaces itself in place on a backend that aliases.
+ * that input. The trainer runs it for every mini-batch of a step, starting from zeros, then feeds the
+ * sums to its AdamW graph, which also resets them to zeros: no gradient crosses to the host, and the
+ * running sum replaces itself in place on a backend that aliases.
  *
  * Not the optimiser and not the loop (train/grad-cache-step.ts).
  */

@@ -68,7 +68,7 @@ export type TrainerEvent =
       readonly kind: 'compile';
       readonly shape: TrainingBatchShape;
       readonly seconds: number;
-      /** Which graph: `train BxTqxTp` (the one-graph step), or GradCache's `embed`, `loss`, `backward`, `accumulate`, `apply`. */
+      /** Which graph: `train BxTqxTp` (the one-graph step), or GradCache's `embed mxT`, `loss B`, `backward mxT`, `apply` (reported right after the step that compiled them). */
       readonly executable: string;
     }
   | {
