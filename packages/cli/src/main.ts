@@ -6,10 +6,12 @@
 import { RepurposeError, ValidationError } from '@repurpose/core';
 import { CliError } from './cli-error.js';
 import { EMBED_IDS_HELP, embedIds } from './commands/embed-ids.js';
+import { EXPORT_RECIPE_FIELD_FLAGS, EXPORT_RECIPE_HELP, exportRecipeCommand } from './commands/export-recipe.js';
 import { FIT_FIELD_FLAGS, FIT_HELP, fit } from './commands/fit.js';
 import { FLOPS_FIELD_FLAGS, FLOPS_HELP, flops } from './commands/flops.js';
 import { gpus, models } from './commands/models.js';
 import { PLAN_FIELD_FLAGS, PLAN_HELP, plan } from './commands/plan.js';
+import { SWEEP_FIELD_FLAGS, SWEEP_HELP, sweep } from './commands/sweep.js';
 
 const VERSION = '0.1.0';
 
@@ -23,6 +25,8 @@ usage: repurpose <command> [flags]
   models    the Pythia catalog
   gpus      the GPU table used for GPU-hour budgets
   embed-ids mean-pooled embeddings of token-id sequences from a model directory (debugging)
+  export-recipe  a recipe as a torchrun / accelerate training script (PyTorch + sentence-transformers)
+  sweep     the paper's experiment grid (models × methods × budgets) as such scripts
 
 'repurpose <command> --help' shows a command's flags.`;
 
@@ -33,6 +37,8 @@ const COMMANDS: Record<string, [Command, string, Record<string, string>]> = {
   fit: [fit, FIT_HELP, FIT_FIELD_FLAGS],
   'embed-ids': [embedIds, EMBED_IDS_HELP, { ids: '--ids', config: '--model' }],
   flops: [flops, FLOPS_HELP, FLOPS_FIELD_FLAGS],
+  'export-recipe': [exportRecipeCommand, EXPORT_RECIPE_HELP, EXPORT_RECIPE_FIELD_FLAGS],
+  sweep: [sweep, SWEEP_HELP, SWEEP_FIELD_FLAGS],
   models: [models, 'repurpose models [--json] — the eight Pythia models', {}],
   gpus: [gpus, 'repurpose gpus [--json] — peak dense FLOP/s per dtype', {}],
 };

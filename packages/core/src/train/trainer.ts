@@ -1,6 +1,6 @@
 /**
  * The training loop over any Backend. Per step: read B pairs at the data position, pad them to the
- * run's fixed shape, and run ONE executable — GPT-NeoX ∘ method ∘ pooling ∘ symmetric InfoNCE, its
+ * run's fixed shape, and run ONE executable — model ∘ method ∘ pooling ∘ symmetric InfoNCE, its
  * gradient, and the AdamW update appended as graph nodes. The update's outputs declare the inputs
  * they replace (`GraphOutput.updates`); the loop swaps them in by those links. On a backend that keeps
  * tensors resident the parameters and moments never leave the device: a step sends the batch and
@@ -34,6 +34,7 @@ import { outputUpdates } from '../engine/graph.js';
 import type { HostTensor } from '../engine/host-tensor.js';
 import { checkMethod } from '../methods/method.js';
 import { initAdapters } from '../model/lora.js';
+import { appendsEos } from '../model/pooling.js';
 import { castParameters } from '../model/parameter-map.js';
 import { buildTrainingGraph, LOSS_OUTPUT, type TrainingBatchShape } from '../model/training-graph.js';
 import { adamwScalarFeeds, appendAdamW, momentName, resolveAdamWOptions, zeroMoments } from './adamw.js';
@@ -288,8 +289,10 @@ export async function* trainEvents(options: TrainerOptions): AsyncGenerator<Trai
         if (step < s.steps) yield { kind: 'warning', code: 'data-exhausted', message: dataExhausted(step, s.steps, epoch, pairsSeen) };
         break;
       }
-      const shape = s.shapes.kind === 'fixed' ? { ...s.batch, B: pairs.length } : perBatchShape(pairs, s.batch, s.shapes.multipleOf);
-      const batch = padBatch(pairs, shape, { padId: s.padId, vocabSize: arch.vocabSize });
+      // Last-token pooling reads an appended EOS; the pad id is the EOS (the paper pads with EOS).
+      const eos = appendsEos(s.pooling);
+      const shape = s.shapes.kind === 'fixed' ? { ...s.batch, B: pairs.length } : perBatchShape(pairs, s.batch, s.shapes.multipleOf, eos ? 1 : 0);
+      const batch = padBatch(pairs, shape, { padId: s.padId, vocabSize: arch.vocabSize, ...(eos ? { eosId: s.padId } : {}) });
       // `detailed` accounting's attention term at the T really run (the mean of the two sides, as before).
       const T = Math.round((shape.Tq + shape.Tp) / 2);
       if (!meter.fits(batch.tokens, T)) {
@@ -372,13 +375,13 @@ export async function* trainEvents(options: TrainerOptions): AsyncGenerator<Trai
   }
 }
 
-/** A batch's own shape: its longest query and positive, rounded up to `multipleOf`, never past the run's Tq, Tp. */
-function perBatchShape(pairs: readonly TokenPair[], max: TrainingBatchShape, multipleOf: number): TrainingBatchShape {
+/** A batch's own shape: its longest query and positive (+ `extra`, an appended EOS), rounded up to `multipleOf`, never past the run's Tq, Tp. */
+function perBatchShape(pairs: readonly TokenPair[], max: TrainingBatchShape, multipleOf: number, extra: number): TrainingBatchShape {
   let q = 1;
   let p = 1;
   for (const pair of pairs) {
-    q = Math.max(q, pair.query.length);
-    p = Math.max(p, pair.positive.length);
+    q = Math.max(q, pair.query.length + extra);
+    p = Math.max(p, pair.positive.length + extra);
   }
   const round = (n: number, cap: number) => Math.min(cap, Math.ceil(n / multipleOf) * multipleOf);
   return { B: pairs.length, Tq: round(q, max.Tq), Tp: round(p, max.Tp) };
