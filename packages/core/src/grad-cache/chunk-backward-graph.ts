@@ -14,7 +14,7 @@ import type { Graph } from '../engine/graph.js';
 import { grad } from '../engine/grad.js';
 import type { FineTuningMethod } from '../methods/method.js';
 import { EMBEDDING_INPUTS } from '../model/embedding-graph.js';
-import { gptNeoXForward } from '../model/gpt-neox.js';
+import { modelFamily } from '../model/model-family.js';
 import { type MethodOptions, type MethodPlan, methodPlan } from '../model/method-plan.js';
 import { declareWeights } from '../model/model-weights.js';
 import { type Pooling, pool } from '../model/pooling.js';
@@ -40,7 +40,7 @@ export function buildChunkBackwardGraph(
   const ids = b.data(EMBEDDING_INPUTS.ids, [shape.m, shape.T]); //                     [m, T] i32
   const mask = b.data(EMBEDDING_INPUTS.mask, [shape.m, shape.T]); //                   [m, T] i32
   const upstream = b.data(UPSTREAM_INPUT, [shape.m, arch.hiddenSize], dtype); //       [m, C]
-  const hidden = gptNeoXForward(b, arch, declareWeights(b, plan), ids, mask); //       [m, T, C]
+  const hidden = modelFamily(arch).forward(b, arch, declareWeights(b, plan), ids, mask); // [m, T, C] (GPT-NeoX or Llama family)
   const embedding = b.scope('pool', () => pool(b, hidden, mask, options.pooling ?? 'mean')); // [m, C]
   b.output(SURROGATE, b.sum(b.mul(embedding, upstream))); //                           []
   return { graph: grad(b.build(), { loss: SURROGATE, wrt: plan.trainable }), plan };

@@ -8,8 +8,9 @@
  * The result equals the full-batch gradient up to float summation order (tested in f64 to 1e-10).
  * Costs one extra forward per sequence (the paper's accounting does not count it).
  *
- * Standalone over any Backend: gradients come back to the host as tensors. Not wired into the
- * trainer (which owns optimizer state on the device); not a memory planner (the caller picks m).
+ * Standalone over any Backend: gradients come back to the host as tensors. The trainer's GradCache
+ * (train/grad-cache-step.ts, option `miniBatch`) uses the same graphs but keeps parameters, moments
+ * and gradient sums on the device; not a memory planner (the caller picks m; memory/mini-batch.ts can).
  */
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import type { Backend, Executable } from '../engine/backend.js';

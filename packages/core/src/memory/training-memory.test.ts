@@ -34,10 +34,30 @@ describe('trainingMemory', () => {
     expect(full.total).toBeGreaterThan(lora.total);
   });
 
-  it('GradCache keeps only a chunk of pairs live, plus the cached embeddings', () => {
-    const whole = trainingMemory(m, { kind: 'full' }, opts({ batchSize: 1024 }));
-    const chunked = trainingMemory(m, { kind: 'full' }, opts({ batchSize: 1024, cachedChunkPairs: 64 }));
+  it('GradCache keeps only a chunk of pairs live, plus the cached embeddings; the peak is the largest phase', () => {
+    const at75 = (o = {}) => opts({ batchSize: 1024, sequenceLength: 75, ...o });
+    const whole = trainingMemory(m, { kind: 'full' }, at75());
+    const chunked = trainingMemory(m, { kind: 'full' }, at75({ cachedChunkPairs: 64 }));
+    const cache = 2 * 1024 * 128 * 4 * 2;
     expect(chunked.activations).toBeLessThan(whole.activations / 10);
-    expect(chunked.activations).toBe(whole.activations / 16 + 2 * 1024 * 128 * 4 * 2);
+    expect(chunked.phases!.backward).toBe(whole.activations / 16 + cache);
+    expect(chunked.phases!.loss).toBe(cache + 4 * 1024 * 1024 * 4);
+    expect(chunked.activations).toBe(Math.max(chunked.phases!.embed, chunked.phases!.loss, chunked.phases!.backward));
+    // The running gradient sum and one mini-batch's gradient are both alive while they are added.
+    expect(chunked.gradients).toBe(2 * whole.gradients);
+    // At short sequences the B × B scores of the loss phase are the peak.
+    const short = trainingMemory(m, { kind: 'full' }, opts({ batchSize: 1024, cachedChunkPairs: 64 }));
+    expect(short.activations).toBe(short.phases!.loss);
+  });
+
+  it('f32 / f64: the engine keeps w bytes a value, two moments and no master copy', () => {
+    const f32 = trainingMemory(m, { kind: 'full' }, opts({ precision: 'f32', gradientCheckpointing: false }));
+    const f64 = trainingMemory(m, { kind: 'full' }, opts({ precision: 'f64', gradientCheckpointing: false }));
+    const mixed = trainingMemory(m, { kind: 'full' }, opts({ gradientCheckpointing: false }));
+    expect(f32.weights).toBe(4 * all);
+    expect(f32.optimizer).toBe(8 * all);
+    expect(f64.gradients).toBe(8 * all);
+    expect(f32.activations).toBe(2 * mixed.activations);
+    expect(f64.activations).toBe(4 * mixed.activations);
   });
 });

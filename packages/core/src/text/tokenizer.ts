@@ -12,6 +12,7 @@ import { Tokenizer } from '@huggingface/tokenizers';
 import { z } from 'zod';
 import { integerAtLeast, validate } from '../validate.js';
 import { TokenizerError } from './errors.js';
+import { encodeTruncated, prefixTruncationSafe } from './prefix-truncation.js';
 
 /** The paper truncates every text to 75 tokens. */
 export const DEFAULT_MAX_TOKENS = 75;
@@ -85,9 +86,13 @@ export function createTokenizer(files: TokenizerFiles, options: TextTokenizerOpt
   let vocabSize = 0;
   for (const id of inner.get_vocab(true).values()) vocabSize = Math.max(vocabSize, id + 1);
 
+  const plain = (text: string): number[] => inner.encode(text, { add_special_tokens: false }).ids;
+  // Long texts are truncated from a prefix where that is exact (prefix-truncation.ts).
+  const prefixSafe = prefixTruncationSafe(f.tokenizerJson);
   const encode = (text: string, { truncate = true }: { readonly truncate?: boolean } = {}): number[] => {
     if (typeof text !== 'string') throw new TokenizerError('text', `expected a string, got ${typeof text}`);
-    const ids = inner.encode(text, { add_special_tokens: false }).ids;
+    if (truncate && prefixSafe) return encodeTruncated(text, o.maxTokens, plain);
+    const ids = plain(text);
     return truncate && ids.length > o.maxTokens ? ids.slice(0, o.maxTokens) : ids;
   };
   return {

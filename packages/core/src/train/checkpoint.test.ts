@@ -17,6 +17,8 @@ const STATE: TrainerState = {
   tokens: 301,
   flopUsed: 1.5e9,
   accounting: 'paper',
+  miniBatch: null,
+  shapes: { kind: 'fixed' },
   steps: 10,
   peakLearningRate: 1e-3,
   warmupFraction: 0.1,

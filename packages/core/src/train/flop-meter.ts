@@ -4,8 +4,12 @@
  * budget check the trainer makes before each step. A step whose cost would take the total past the
  * budget is not run, so a run never spends more than it was given.
  *
- * Not a profiler: it counts what the accounting says, not what the backend executed (for that, run
- * `countGraphFlops` on the compiled graph).
+ * `detailed` accounting has a term in the sequence length T; each call may pass the T of the batch
+ * actually run (the trainer passes the mean of the batch's Tq and Tp, which varies with per-batch
+ * shapes), defaulting to the meter's `sequenceLength`.
+ *
+ * Not a profiler: it counts what the accounting says, not what the backend executed (the trainer
+ * reports that beside it, from `countGraphFlops` on each executed graph).
  */
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import type { FineTuningMethod } from '../methods/method.js';
@@ -17,11 +21,11 @@ export interface FlopMeter {
   readonly budget: number;
   /** FLOP spent so far. */
   readonly used: number;
-  /** The cost of a step over `tokens` real tokens. */
-  cost(tokens: number): number;
+  /** The cost of a step over `tokens` real tokens (padded to sequence length T, for `detailed`). */
+  cost(tokens: number, sequenceLength?: number): number;
   /** Whether a step over `tokens` tokens still fits in the budget. */
-  fits(tokens: number): boolean;
-  add(tokens: number): void;
+  fits(tokens: number, sequenceLength?: number): boolean;
+  add(tokens: number, sequenceLength?: number): void;
 }
 
 export interface FlopMeterOptions {
@@ -41,6 +45,9 @@ export function createFlopMeter(arch: ModelArchitecture, method: FineTuningMetho
     ...(options.sequenceLength !== undefined ? { sequenceLength: options.sequenceLength } : {}),
   });
   const perToken = perTokenFlops(arch, method, resolved).total;
+  // `paper` has no T term: every T costs the same, so only `detailed` recomputes.
+  const perTokenAt = (T: number | undefined) =>
+    T === undefined || T === resolved.sequenceLength || resolved.accounting === 'paper' ? perToken : perTokenFlops(arch, method, { ...resolved, sequenceLength: T }).total;
   const budget = options.budget ?? Number.POSITIVE_INFINITY;
   let used = options.used ?? 0;
   return {
@@ -49,10 +56,10 @@ export function createFlopMeter(arch: ModelArchitecture, method: FineTuningMetho
     get used() {
       return used;
     },
-    cost: (tokens) => perToken * tokens,
-    fits: (tokens) => used + perToken * tokens <= budget,
-    add: (tokens) => {
-      used += perToken * tokens;
+    cost: (tokens, T) => perTokenAt(T) * tokens,
+    fits: (tokens, T) => used + perTokenAt(T) * tokens <= budget,
+    add: (tokens, T) => {
+      used += perTokenAt(T) * tokens;
     },
   };
 }

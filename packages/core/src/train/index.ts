@@ -59,3 +59,6 @@ export {
 } from './settings.js';
 export { type DeviceTensors, deviceTensors } from './device-tensors.js';
 export { crc32Hex } from './checksum.js';
+export { type MiniBatchChoice, type MiniBatchRequest, RUNTIME_OVERHEAD_BYTES, chooseMiniBatch, trainerMemory } from '../memory/mini-batch.js';
+export { graphPeakBytes } from '../memory/graph-memory.js';
+export { type CachedExecutable, type ExecutableCache, executableCache } from './executable-cache.js';

@@ -1,12 +1,17 @@
 /**
  * The trainer on a backend that keeps tensors resident (the counting test backend): what crosses
  * between host and device per step and per checkpoint, that the resident run equals the host
- * round-trip run bit for bit, and that every handle is released — at the end, on error and on abort.
+ * round-trip run bit for bit, and that every handle is released — at the end, on error and on abort;
+ * the same for GradCache steps (miniBatch), whose gradient sums also stay on the device.
  */
 import { describe, expect, it } from 'vitest';
 import type { FineTuningMethod } from '../methods/method.js';
 import { TRAINING_INPUTS } from '../model/training-graph.js';
 import { type Transfer, countingBackend } from '../testing/counting-backend.js';
+import { gradientSumName } from '../grad-cache/accumulate-graph.js';
+import { UPSTREAM_INPUT } from '../grad-cache/chunk-backward-graph.js';
+import { EMBEDDING_LOSS_INPUTS, EMBEDDING_LOSS_OUTPUTS } from '../grad-cache/embedding-loss-graph.js';
+import { EMBEDDING_INPUTS, EMBEDDING_OUTPUTS } from '../model/embedding-graph.js';
 import { ADAMW_INPUTS, momentName } from './adamw.js';
 import type { TrainerCheckpoint } from './checkpoint.js';
 import { syntheticPairs } from './pairs.js';
@@ -92,6 +97,57 @@ describe('trainer with resident tensors (counting backend)', () => {
     expect(runBytes(host)).toBe(4 * (stateBytes + 8));
     expect(runBytes(resident)).toBe(2 * 8);
     expect(resident.transfers.filter((t) => t.direction === 'to-host' && t.via === 'run').map((t) => t.name)).toEqual(['loss', 'loss']);
+  });
+
+  it('GradCache: parameters, moments and the gradient sums stay resident; a step moves the batch, embeddings and their gradients, and equals the host run bit for bit', async () => {
+    const B = 4;
+    const C = TINY.hiddenSize;
+    const backend = countingBackend();
+    const host = countingBackend({ resident: false });
+    const windows: { kind: TrainerEvent['kind']; transfers: Transfer[] }[] = [];
+    let seen = 0;
+    const checkpoints: TrainerCheckpoint[] = [];
+    const gc = { miniBatch: 2, checkpointEvery: 2, onCheckpoint: (c: TrainerCheckpoint) => void checkpoints.push(c) };
+    // GradCache reports its compiles after the step that caused them: those transfers belong to the step.
+    const result = await train(options(backend, { kind: 'lora', rank: 2 }, gc), (e) => {
+      if (e.kind === 'compile') return;
+      windows.push({ kind: e.kind, transfers: backend.transfers.slice(seen) });
+      seen = backend.transfers.length;
+    });
+    const trainable = result.state.trainable;
+    const state = new Set(trainable.flatMap((n) => [n, momentName('m', n), momentName('v', n), gradientSumName(n)]));
+    // Before the first step: the frozen tensors, the state and the zero gradient sums, uploaded once.
+    expect(windows[0]!.transfers.every((t) => t.via === 'upload')).toBe(true);
+    const steps = windows.filter((w) => w.kind === 'step');
+    expect(steps).toHaveLength(4);
+    const embeddingIn = [EMBEDDING_LOSS_INPUTS.query, EMBEDDING_LOSS_INPUTS.positive];
+    const embeddingGrad = [EMBEDDING_LOSS_OUTPUTS.queryGradient, EMBEDDING_LOSS_OUTPUTS.positiveGradient];
+    for (const w of steps) {
+      expect(w.transfers.every((t) => t.via === 'run' && !state.has(t.name))).toBe(true);
+      const toHost = w.transfers.filter((t) => t.direction === 'to-host');
+      const toDevice = w.transfers.filter((t) => t.direction === 'to-device');
+      // Out: each mini-batch's embeddings (2 a side), the loss and the two embedding gradients: B·C values a side each.
+      expect(toHost.map((t) => t.name).sort()).toEqual([...Array(4).fill(EMBEDDING_OUTPUTS.embedding), ...embeddingGrad, 'loss'].sort());
+      expect(toHost.reduce((n, t) => n + t.bytes, 0)).toBe(2 * B * C * 8 + 2 * B * C * 8 + 8);
+      // In: ids and masks per mini-batch (embed and backward), the embeddings for the loss, the upstream rows, three scalars.
+      expect(new Set(toDevice.map((t) => t.name))).toEqual(new Set([EMBEDDING_INPUTS.ids, EMBEDDING_INPUTS.mask, UPSTREAM_INPUT, ...embeddingIn, ...SCALARS]));
+    }
+    // A checkpoint downloads each trainable tensor and moment once (the sums are zero between steps and not saved).
+    for (const w of windows.filter((x) => x.kind === 'checkpoint')) {
+      expect(w.transfers.every((t) => t.via === 'download')).toBe(true);
+      expect(w.transfers.map((t) => t.name).sort()).toEqual(trainable.flatMap((n) => [n, momentName('m', n), momentName('v', n)]).sort());
+    }
+    expect(checkpoints.map((c) => c.state.step)).toEqual([2, 4]);
+    expect(backend.liveHandles()).toBe(0);
+    expect(backend.liveExecutables()).toBe(0);
+    const b = await train(options(host, { kind: 'lora', rank: 2 }, { miniBatch: 2 }));
+    for (const [name, t] of b.checkpoint.parameters) expect(Buffer.from(result.checkpoint.parameters.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer))).toBe(true);
+    for (const [name, t] of b.checkpoint.moments) expect(Buffer.from(result.checkpoint.moments.get(name)!.data.buffer).equals(Buffer.from(t.data.buffer))).toBe(true);
+    // Errors release too.
+    const diverging = countingBackend();
+    await expect(train(options(diverging, { kind: 'full' }, { miniBatch: 2, peakLearningRate: 1e300 }))).rejects.toThrow(/diverged/);
+    expect(diverging.liveHandles()).toBe(0);
+    expect(diverging.liveExecutables()).toBe(0);
   });
 
   it('releases everything on error and on abort', async () => {

@@ -46,6 +46,24 @@ export const TrainerSettingsSchema = z
     seed: z.number(expect('an integer')).int(),
     /** Whether a final partial batch of an epoch runs at its own shape or is dropped. */
     partialBatch: z.enum(['run', 'drop'], expect('"run" or "drop"')),
+    /**
+     * GradCache (docs/training.md): pairs per mini-batch, each side embedded and back-propagated m
+     * sequences at a time; null runs the whole batch as one graph. The gradient is the same up to
+     * float summation order, which is why it is a setting. Defaults to null, also for checkpoints
+     * written before it existed.
+     */
+    miniBatch: integerAtLeast(1, '(pairs per GradCache mini-batch)').nullable().default(null),
+    /**
+     * Batch shapes: `fixed` pads every batch to batch.Tq × batch.Tp (one compiled graph); `per-batch`
+     * pads each batch only to its longest query and positive, rounded up to `multipleOf` and capped at
+     * batch.Tq / batch.Tp, and compiles (and caches) one executable per shape. Default fixed.
+     */
+    shapes: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('fixed') }).strict(),
+        z.object({ kind: z.literal('per-batch'), multipleOf: integerAtLeast(1, '(tokens)') }).strict(),
+      ], expect('{ kind: "fixed" } or { kind: "per-batch", multipleOf }'))
+      .default({ kind: 'fixed' }),
   })
   .strict();
 
@@ -64,6 +82,8 @@ export const TRAINER_SETTING_DEFAULTS = Object.freeze({
   padId: 0,
   seed: 0,
   partialBatch: 'run',
+  miniBatch: null,
+  shapes: { kind: 'fixed' },
 } as const satisfies Partial<TrainerSettings>);
 
 /** The settings as options: the same fields, the defaulted ones optional (filled by `resolveTrainerSettings`). */
@@ -78,6 +98,8 @@ export const TrainerSettingsInputSchema = TrainerSettingsSchema.extend({ optimiz
   padId: true,
   seed: true,
   partialBatch: true,
+  miniBatch: true,
+  shapes: true,
   computeDtype: true,
   lossScale: true,
 });

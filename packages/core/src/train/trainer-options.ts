@@ -17,6 +17,9 @@ import type { FineTuningMethod } from '../methods/method.js';
 import type { ParameterMap } from '../model/parameter-map.js';
 import type { Pooling } from '../model/pooling.js';
 import type { TrainingBatchShape } from '../model/training-graph.js';
+import { ValidationError } from '../errors.js';
+import { formatBytes } from '../format.js';
+import { RUNTIME_OVERHEAD_BYTES, chooseMiniBatch, trainerMemory } from '../memory/mini-batch.js';
 import { expect, integerAtLeast, positiveNumber, validate } from '../validate.js';
 import type { AdamWOptions } from './adamw.js';
 import { type TrainerCheckpoint, TrainerStateSchema } from './checkpoint.js';
@@ -62,6 +65,18 @@ export interface TrainerOptions {
   /** A final batch of fewer than B pairs: run it at its own shape (default, as `pairsToSteps` counts) or drop it. */
   readonly partialBatch?: 'run' | 'drop';
   /**
+   * GradCache: pairs per mini-batch (1..B); each side of the batch is embedded and back-propagated
+   * this many sequences at a time (docs/training.md). Default null: the whole batch as one graph, or
+   * the trainer's choice when `memoryCap` is given. A setting: a resume must repeat it.
+   */
+  readonly miniBatch?: number | null;
+  /**
+   * `{ kind: 'fixed' }` (default) pads every batch to batch.Tq × batch.Tp; `{ kind: 'per-batch',
+   * multipleOf }` pads each batch only to its own longest query and positive, rounded up to
+   * `multipleOf` (fewer distinct shapes to compile) — bucketed batches then waste little on padding.
+   */
+  readonly shapes?: { readonly kind: 'fixed' } | { readonly kind: 'per-batch'; readonly multipleOf: number };
+  /**
    * Passes over the data at most. Default 1 (the paper's single pass): when the data ends before the
    * schedule does the run stops with reason `data` and a `warning` event. With more, the source is
    * read again from position 0; the state records the epoch, so a resume stays exact.
@@ -84,6 +99,18 @@ export interface TrainerOptions {
    * backend supports it; `false` round-trips them through the host every step (for comparison).
    */
   readonly resident?: boolean;
+  /**
+   * Peak bytes the run may use. Without `miniBatch`, the trainer picks the GradCache mini-batch from
+   * the memory estimate (memory/mini-batch.ts): none when the whole batch fits, else the largest that
+   * does; with `miniBatch`, that choice is checked against the cap. The chosen `miniBatch` is a setting
+   * (the checkpoint records it); the cap itself is a run control.
+   */
+  readonly memoryCap?: number;
+  /**
+   * Compiled executables kept at once (default 32), least recently used evicted and disposed: with
+   * `shapes: { kind: 'per-batch' }` there is one per batch shape (and GradCache needs several per shape).
+   */
+  readonly maxExecutables?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -96,6 +123,9 @@ export interface ResolvedTrainerOptions {
   readonly epochs: number;
   readonly lossEvery: number;
   readonly resident: boolean | undefined;
+  readonly maxExecutables: number;
+  /** The estimated peak bytes (memory/mini-batch.ts) when a memory cap was given. */
+  readonly memoryEstimate: number | undefined;
 }
 
 const isFunction = (v: unknown) => typeof v === 'function';
@@ -156,6 +186,8 @@ const OptionsSchema = TrainerSettingsInputSchema.extend({
   onCheckpoint: fn('a function').optional(),
   lossEvery: integerAtLeast(1, '(steps)').optional(),
   resident: z.boolean(expect('a boolean')).optional(),
+  memoryCap: positiveNumber('(bytes)').optional(),
+  maxExecutables: integerAtLeast(1, '(executables)').optional(),
   signal: z.custom<AbortSignal>((v) => typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean', expect('an AbortSignal')).optional(),
 }).strict();
 
@@ -164,6 +196,27 @@ export function resolveTrainerOptions(options: TrainerOptions): ResolvedTrainerO
   if (typeof options !== 'object' || options === null) validate(OptionsSchema, options, 'options');
   const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
   const o = validate(OptionsSchema, defined, 'options');
-  const { backend: _b, architecture: _a, parameters: _p, adapters: _ad, data: _d, flopBudget, epochs, maxSteps, resume: _r, checkpointEvery, onCheckpoint: _c, lossEvery, resident, signal: _s, ...settings } = o;
-  return { settings: resolveTrainerSettings(settings), flopBudget, maxSteps, checkpointEvery, epochs: epochs ?? 1, lossEvery: lossEvery ?? 1, resident };
+  const { backend: _b, architecture: _a, parameters: _p, adapters: _ad, data: _d, flopBudget, epochs, maxSteps, resume: _r, checkpointEvery, onCheckpoint: _c, lossEvery, resident, memoryCap, maxExecutables, signal: _s, ...settings } = o;
+  let resolved = resolveTrainerSettings(settings);
+  const given = defined.miniBatch !== undefined;
+  if (given && resolved.miniBatch! > resolved.batch.B) throw new ValidationError('options.miniBatch', resolved.miniBatch, `an integer in 1..B = ${resolved.batch.B} (pairs per GradCache mini-batch)`);
+  if (resolved.miniBatch !== null && resolved.computeDtype === 'f16') {
+    throw new ValidationError('options.miniBatch', resolved.miniBatch, 'null (GradCache does not run with computeDtype "f16" yet; use f32)');
+  }
+  let memoryEstimate: number | undefined;
+  if (memoryCap !== undefined) {
+    const request = { batch: resolved.batch, dtype: resolved.dtype, memoryCap };
+    if (given) {
+      memoryEstimate = trainerMemory(options.architecture, resolved.method, resolved.batch, resolved.dtype, resolved.miniBatch).total + RUNTIME_OVERHEAD_BYTES;
+      if (memoryEstimate > memoryCap) {
+        const best = chooseMiniBatch(options.architecture, resolved.method, request);
+        throw new ValidationError('options.miniBatch', resolved.miniBatch, `${best.miniBatch ?? `null (the whole batch)`} or less: ${resolved.miniBatch} is estimated at ${formatBytes(memoryEstimate)}, over options.memoryCap ${formatBytes(memoryCap)}`);
+      }
+    } else {
+      const choice = chooseMiniBatch(options.architecture, resolved.method, request);
+      resolved = { ...resolved, miniBatch: choice.miniBatch };
+      memoryEstimate = choice.estimate;
+    }
+  }
+  return { settings: resolved, flopBudget, maxSteps, checkpointEvery, epochs: epochs ?? 1, lossEvery: lossEvery ?? 1, resident, maxExecutables: maxExecutables ?? 32, memoryEstimate };
 }

@@ -6,8 +6,17 @@
  * tensors resident the parameters and moments never leave the device: a step sends the batch and
  * three scalars in and brings the loss out (every `lossEvery` steps), and tensors are downloaded only
  * for a checkpoint or the result (device-tensors.ts holds them and frees everything in `finally`).
- * The graph is compiled once per batch shape. Before each step the FLOP meter (the paper's
- * accounting, real tokens) checks the step fits the budget; a step that would exceed it is not run.
+ * The graph is compiled once per batch shape and cached (executable-cache.ts, bounded by
+ * `maxExecutables`, least recently used evicted). With `shapes: { kind: 'per-batch' }` each batch is
+ * padded only to its own longest query and positive (rounded up to `multipleOf`), so bucketed batches
+ * (text/buckets.ts) spend little compute on padding. Before each step the FLOP meter (the paper's
+ * accounting, real tokens, at the shape run) checks the step fits the budget; a step that would
+ * exceed it is not run. Each step also reports the FLOP counted on the graphs it executed.
+ *
+ * With `miniBatch: m` (or a `memoryCap` the trainer picks m from) a step is GradCache instead
+ * (grad-cache-step.ts): the batch is embedded m pairs at a time without keeping activations, the
+ * loss's gradient with respect to the embeddings is computed once, and each mini-batch is re-run with
+ * it; the gradients sum on the device and one AdamW graph applies them. Same state, same events.
  *
  * Progress is reported as events (`trainEvents` is an async generator; `train` takes a callback).
  * Checkpoints (`onCheckpoint`, see checkpoint.ts) carry the trainable tensors, both moments, every
@@ -20,7 +29,7 @@
  */
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import { RepurposeError, ValidationError } from '../errors.js';
-import type { Executable, Feed } from '../engine/backend.js';
+import type { Feed } from '../engine/backend.js';
 import { outputUpdates } from '../engine/graph.js';
 import type { HostTensor } from '../engine/host-tensor.js';
 import { checkMethod } from '../methods/method.js';
@@ -32,6 +41,9 @@ import { adamwScalarFeeds, appendAdamW, momentName, resolveAdamWOptions, zeroMom
 import { padBatch } from './batch.js';
 import type { TrainerCheckpoint, TrainerState } from './checkpoint.js';
 import { deviceTensors } from './device-tensors.js';
+import { executableCache } from './executable-cache.js';
+import { type GradCacheStepContext, type StepCompile, gradCacheStep, zeroGradientSums } from './grad-cache-step.js';
+import type { TokenPair } from './pairs.js';
 import { createFlopMeter } from './flop-meter.js';
 import { learningRate } from './learning-rate.js';
 import { checkResumeSettings, settingsOf } from './settings.js';
@@ -53,7 +65,13 @@ export type TrainerEvent =
       /** Whether parameters and moments stay on the backend's device between steps. */
       readonly resident: boolean;
     }
-  | { readonly kind: 'compile'; readonly shape: TrainingBatchShape; readonly seconds: number }
+  | {
+      readonly kind: 'compile';
+      readonly shape: TrainingBatchShape;
+      readonly seconds: number;
+      /** Which graph: `train BxTqxTp` (the one-graph step), or GradCache's `embed mxT`, `loss B`, `backward mxT`, `apply` (reported right after the step that compiled them). */
+      readonly executable: string;
+    }
   | {
       readonly kind: 'step';
       /** Steps taken, this one included. */
@@ -71,11 +89,24 @@ export type TrainerEvent =
       readonly seconds: number;
       readonly tokensPerSecond: number;
       readonly flopPerSecond: number;
+      /** The shape this step ran at (the batch's own with per-batch shapes). */
+      readonly shape: TrainingBatchShape;
+      /** FLOP counted on the graphs this step executed (`countGraphFlops`): padding, GradCache's extra forward and AdamW included. */
+      readonly graphFlop: number;
     }
   | { readonly kind: 'epoch'; readonly epoch: number; readonly step: number }
   | { readonly kind: 'warning'; readonly code: 'data-exhausted'; readonly message: string }
   | { readonly kind: 'checkpoint'; readonly step: number }
-  | { readonly kind: 'end'; readonly reason: StopReason; readonly step: number; readonly tokens: number; readonly flopUsed: number; readonly seconds: number };
+  | {
+      readonly kind: 'end';
+      readonly reason: StopReason;
+      readonly step: number;
+      readonly tokens: number;
+      readonly flopUsed: number;
+      readonly seconds: number;
+      /** FLOP counted on the executed graphs in this call (not carried across a resume). */
+      readonly graphFlop: number;
+    };
 
 export interface TrainResult {
   readonly reason: StopReason;
@@ -174,7 +205,25 @@ export async function* trainEvents(options: TrainerOptions): AsyncGenerator<Trai
   const stateNow = (): TrainerState => ({ ...s, method, step, epoch, dataPosition, pairs: pairsSeen, tokens, flopUsed: meter.used, trainable });
 
   const store = deviceTensors(backend, o.resident ?? true);
-  const executables = new Map<string, { exe: Executable; updates: readonly string[] }>();
+  const cache = executableCache(backend, o.maxExecutables);
+  const gradCache: GradCacheStepContext | undefined =
+    s.miniBatch === null
+      ? undefined
+      : {
+          arch,
+          method,
+          dtype,
+          pooling: s.pooling,
+          inverseTemperature: s.inverseTemperature,
+          loraEmbedIn: s.loraEmbedIn,
+          optimizer: s.optimizer,
+          miniBatch: s.miniBatch,
+          trainable,
+          trainableShapes: new Map(full.graph.inputs.filter((i) => trainable.includes(i.id)).map((i) => [i.id, i.type.shape])),
+          carried,
+          cache,
+          store,
+        };
   // One download per checkpointed step: a final checkpoint and the result share it.
   let snapshot: { step: number; checkpoint: TrainerCheckpoint } | undefined;
   const checkpointNow = async (): Promise<TrainerCheckpoint> => {
@@ -189,33 +238,29 @@ export async function* trainEvents(options: TrainerOptions): AsyncGenerator<Trai
     return snapshot.checkpoint;
   };
 
-  const executableFor = async function* (shape: TrainingBatchShape): AsyncGenerator<TrainerEvent, { exe: Executable; updates: readonly string[] }> {
-    const key = `${shape.B}x${shape.Tq}x${shape.Tp}`;
-    const cached = executables.get(key);
-    if (cached) return cached;
-    const started = now();
-    const graph = shape.B === s.batch.B ? full.graph : buildTrainingGraph(arch, method, shape, graphOptions).graph;
-    const exe = await backend.compile(appendAdamW(graph, trainable, s.optimizer));
-    // The state outputs, in `carried` order, found by their `updates` links (not by name).
-    const links = outputUpdates(exe.graph);
+  /** The one-graph step's executable at `shape` and its state outputs, in `carried` order (found by `updates` links, not by name). */
+  const executableFor = async (shape: TrainingBatchShape) => {
+    const key = `train ${shape.B}x${shape.Tq}x${shape.Tp}`;
+    const same = shape.B === s.batch.B && shape.Tq === s.batch.Tq && shape.Tp === s.batch.Tp;
+    const { entry, compiledSeconds } = await cache.get(key, () => appendAdamW(same ? full.graph : buildTrainingGraph(arch, method, shape, graphOptions).graph, trainable, s.optimizer));
+    const links = outputUpdates(entry.exe.graph);
     const updates = carried.map((input) => {
       const output = links.get(input);
       if (output === undefined) throw new ValidationError(`compiled graph of backend ${backend.name}`, `no output updating ${input}`, 'an output declaring updates for every trainable tensor and moment');
       return output;
     });
-    const entry = { exe, updates };
-    executables.set(key, entry);
-    yield { kind: 'compile', shape, seconds: (now() - started) / 1000 };
-    return entry;
+    return { ...entry, updates, key, compiledSeconds };
   };
 
   const runStarted = now();
   let stepsThisCall = 0;
   let lastLoss = Number.NaN;
+  let graphFlopThisCall = 0;
   let reason: StopReason;
   try {
     for (const name of frozenNames) await store.put(name, base.get(name)!);
     for (const name of carried) await store.put(name, initial.get(name)!);
+    if (gradCache) for (const [name, zeros] of zeroGradientSums(gradCache.trainableShapes, dtype)) await store.put(name, zeros);
     initial.clear();
     yield { kind: 'start', step, totalSteps: s.steps, flopPerToken: meter.perToken, flopBudget: meter.budget, trainable: countValues(trainable, full.graph), resumed: resume !== undefined, resident: store.resident };
     for (;;) {
@@ -244,31 +289,53 @@ export async function* trainEvents(options: TrainerOptions): AsyncGenerator<Trai
         if (step < s.steps) yield { kind: 'warning', code: 'data-exhausted', message: dataExhausted(step, s.steps, epoch, pairsSeen) };
         break;
       }
-      const shape = { ...s.batch, B: pairs.length };
       // Last-token pooling reads an appended EOS; the pad id is the EOS (the paper pads with EOS).
-      const batch = padBatch(pairs, shape, { padId: s.padId, vocabSize: arch.vocabSize, ...(appendsEos(s.pooling) ? { eosId: s.padId } : {}) });
-      if (!meter.fits(batch.tokens)) {
+      const eos = appendsEos(s.pooling);
+      const shape = s.shapes.kind === 'fixed' ? { ...s.batch, B: pairs.length } : perBatchShape(pairs, s.batch, s.shapes.multipleOf, eos ? 1 : 0);
+      const batch = padBatch(pairs, shape, { padId: s.padId, vocabSize: arch.vocabSize, ...(eos ? { eosId: s.padId } : {}) });
+      // `detailed` accounting's attention term at the T really run (the mean of the two sides, as before).
+      const T = Math.round((shape.Tq + shape.Tp) / 2);
+      if (!meter.fits(batch.tokens, T)) {
         reason = 'budget';
         break;
       }
-      const { exe, updates } = yield* executableFor(shape);
       const lr = learningRate(step, s.steps, { peak: s.peakLearningRate, warmupFraction: s.warmupFraction });
-      const feeds: Record<string, Feed> = { ...batch.feeds, ...adamwScalarFeeds(step, lr, dtype, s.optimizer) };
-      for (const name of frozenNames) feeds[name] = store.get(name);
-      for (const name of carried) feeds[name] = store.get(name);
+      const scalars = adamwScalarFeeds(step, lr, dtype, s.optimizer);
       const readLoss = (step + 1) % o.lossEvery === 0;
-      const started = now();
-      const out = await exe.run(feeds, { outputs: readLoss ? [LOSS_OUTPUT, ...updates] : updates, resident: store.resident ? updates : [] });
-      carried.forEach((name, i) => store.swap(name, out[updates[i]!]!));
-      const loss = readLoss ? (await store.take(out[LOSS_OUTPUT]!)).data[0]! : undefined;
+      let loss: number | undefined;
+      let graphFlop: number;
+      let started: number;
+      if (gradCache) {
+        const compiles: StepCompile[] = [];
+        started = now();
+        const r = await gradCacheStep(gradCache, shape, batch.feeds, scalars, (c) => compiles.push(c));
+        for (const c of compiles) started += c.seconds * 1000; // compile time is not step time
+        for (const c of compiles) yield { kind: 'compile', shape, seconds: c.seconds, executable: c.executable };
+        // The loss is on the host anyway: checked every step, reported every lossEvery.
+        if (!Number.isFinite(r.loss)) throw new TrainingDivergedError(step, r.loss);
+        loss = readLoss ? r.loss : undefined;
+        graphFlop = r.graphFlop;
+      } else {
+        const { exe, updates, key, compiledSeconds, graphFlop: flop } = await executableFor(shape);
+        if (compiledSeconds !== undefined) yield { kind: 'compile', shape, seconds: compiledSeconds, executable: key };
+        const feeds: Record<string, Feed> = { ...batch.feeds, ...scalars };
+        for (const name of frozenNames) feeds[name] = store.get(name);
+        for (const name of carried) feeds[name] = store.get(name);
+        started = now();
+        const out = await exe.run(feeds, { outputs: readLoss ? [LOSS_OUTPUT, ...updates] : updates, resident: store.resident ? updates : [] });
+        carried.forEach((name, i) => store.swap(name, out[updates[i]!]!));
+        loss = readLoss ? (await store.take(out[LOSS_OUTPUT]!)).data[0]! : undefined;
+        if (loss !== undefined && !Number.isFinite(loss)) throw new TrainingDivergedError(step, loss);
+        graphFlop = flop;
+      }
       const seconds = (now() - started) / 1000;
-      if (loss !== undefined && !Number.isFinite(loss)) throw new TrainingDivergedError(step, loss);
+      graphFlopThisCall += graphFlop;
       step += 1;
       stepsThisCall += 1;
       dataPosition += pairs.length;
       pairsSeen += pairs.length;
       tokens += batch.tokens;
-      meter.add(batch.tokens);
+      meter.add(batch.tokens, T);
       if (loss !== undefined) lastLoss = loss;
       yield {
         kind: 'step',
@@ -283,7 +350,9 @@ export async function* trainEvents(options: TrainerOptions): AsyncGenerator<Trai
         flopBudget: meter.budget,
         seconds,
         tokensPerSecond: batch.tokens / seconds,
-        flopPerSecond: meter.cost(batch.tokens) / seconds,
+        flopPerSecond: meter.cost(batch.tokens, T) / seconds,
+        shape,
+        graphFlop,
       };
       if (o.checkpointEvery !== undefined && options.onCheckpoint && step % o.checkpointEvery === 0) {
         await options.onCheckpoint(await checkpointNow());
@@ -296,14 +365,26 @@ export async function* trainEvents(options: TrainerOptions): AsyncGenerator<Trai
       yield { kind: 'checkpoint', step };
     }
     const checkpoint = await checkpointNow();
-    yield { kind: 'end', reason, step, tokens, flopUsed: meter.used, seconds: (now() - runStarted) / 1000 };
+    yield { kind: 'end', reason, step, tokens, flopUsed: meter.used, seconds: (now() - runStarted) / 1000, graphFlop: graphFlopThisCall };
     const parameters = new Map<string, HostTensor>(base);
     for (const [n, t] of checkpoint.parameters) parameters.set(n, t);
     return { reason, state: checkpoint.state, lastLoss, parameters, checkpoint };
   } finally {
-    for (const { exe } of executables.values()) exe.dispose();
+    cache.disposeAll();
     store.releaseAll();
   }
+}
+
+/** A batch's own shape: its longest query and positive (+ `extra`, an appended EOS), rounded up to `multipleOf`, never past the run's Tq, Tp. */
+function perBatchShape(pairs: readonly TokenPair[], max: TrainingBatchShape, multipleOf: number, extra: number): TrainingBatchShape {
+  let q = 1;
+  let p = 1;
+  for (const pair of pairs) {
+    q = Math.max(q, pair.query.length + extra);
+    p = Math.max(p, pair.positive.length + extra);
+  }
+  const round = (n: number, cap: number) => Math.min(cap, Math.ceil(n / multipleOf) * multipleOf);
+  return { B: pairs.length, Tq: round(q, max.Tq), Tp: round(p, max.Tp) };
 }
 
 function dataExhausted(step: number, steps: number, epoch: number, pairs: number): string {
