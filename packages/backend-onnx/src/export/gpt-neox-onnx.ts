@@ -56,8 +56,21 @@ function transposed(w: Float32Array, rows: number, cols: number): Float32Array {
   return t;
 }
 
+/** Mean-pooled embeddings [batch_size, hidden_size] (masked mean over real tokens), for our embedder. */
+export const POOLED_OUTPUT = 'embedding';
+
+export interface GptNeoXOnnxOptions {
+  /**
+   * 'last_hidden_state' (default; the transformers.js layout) or 'pooled': the masked mean over
+   * tokens, optionally L2-normalised (x / max(‖x‖, 1e-12), as core's pooling), under `embedding` —
+   * so only [B, C] leaves ONNX Runtime instead of [B, T, C].
+   */
+  readonly output?: 'last_hidden_state' | 'pooled';
+  readonly normalize?: boolean;
+}
+
 /** The ONNX model bytes for `architecture` with `parameters` (HF names, any float dtype; cast to f32). */
-export function buildGptNeoXOnnx(architecture: ModelArchitecture, parameters: ParameterMap): Uint8Array {
+export function buildGptNeoXOnnx(architecture: ModelArchitecture, parameters: ParameterMap, options: GptNeoXOnnxOptions = {}): Uint8Array {
   if (architecture.kind === 'llama') throw new ValidationError('architecture.kind', 'llama', 'a GPT-NeoX architecture (the export writes GPT-NeoX models only)');
   const arch = architecture as GptNeoxArchitecture;
   const weights = checkedWeights(arch, parameters);
@@ -134,14 +147,28 @@ export function buildGptNeoXOnnx(architecture: ModelArchitecture, parameters: Pa
       x = e.op('Add', [mlp(p, layerNorm(`${p}.post_attention_layernorm`, a)), a]);
     }
   }
-  e.opInto('LayerNormalization', [x, w('final_layer_norm.weight'), w('final_layer_norm.bias')], EXPORT_OUTPUT, { axis: -1, epsilon: { float: arch.layerNormEps } });
-
   const { batch, sequence } = EXPORT_DIMS;
+  let output = valueInfo(EXPORT_OUTPUT, 'f32', [batch, sequence, C]);
+  if (options.output === 'pooled') {
+    const h = layerNorm('final_layer_norm', x); //                                                         [B, T, C]
+    const m = e.op('Unsqueeze', [e.op('Cast', [EXPORT_INPUTS.mask], { to: 1 /* FLOAT */ }), e.int64s([2])]); // [B, T, 1]
+    const sum = e.op('ReduceSum', [e.op('Mul', [h, m]), e.int64s([1])], { keepdims: 0 }); //                 [B, C]
+    const count = e.op('Max', [e.op('ReduceSum', [m, e.int64s([1])], { keepdims: 0 }), e.scalar('f32', 1)]); // [B, 1]
+    if (options.normalize) {
+      const mean = e.op('Div', [sum, count]);
+      const norm = e.op('Sqrt', [e.op('ReduceSum', [e.op('Mul', [mean, mean]), e.int64s([1])], { keepdims: 1 })]);
+      e.opInto('Div', [mean, e.op('Max', [norm, e.scalar('f32', 1e-12)])], POOLED_OUTPUT);
+    } else e.opInto('Div', [sum, count], POOLED_OUTPUT);
+    output = valueInfo(POOLED_OUTPUT, 'f32', [batch, C]);
+  } else {
+    e.opInto('LayerNormalization', [x, w('final_layer_norm.weight'), w('final_layer_norm.bias')], EXPORT_OUTPUT, { axis: -1, epsilon: { float: arch.layerNormEps } });
+  }
+
   const graph = graphProto({
     name: arch.name,
     nodes: e.nodes,
     inputs: [valueInfo(EXPORT_INPUTS.ids, 'i64', [batch, sequence]), valueInfo(EXPORT_INPUTS.mask, 'i64', [batch, sequence])],
-    outputs: [valueInfo(EXPORT_OUTPUT, 'f32', [batch, sequence, C])],
+    outputs: [output],
     initializers: e.initializers,
   });
   return encodeModel(modelProto(graph, `GPT-NeoX ${arch.name} embedding model (last_hidden_state), exported by repurpose`));
