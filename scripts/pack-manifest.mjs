@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * prepack/postpack of packages/cli: `npm pack` does not rewrite pnpm's `workspace:*` ranges, so a
+ * prepack/postpack of the packages that depend on others of the workspace (cli, backend-onnx): `npm pack` does not rewrite pnpm's `workspace:*` ranges, so a
  * tarball packed with plain npm would depend on "workspace:*" and fail to install. `prepack` replaces
  * each workspace range with the version of the workspace package it names (keeping the original in
  * package.json.workspace) and `postpack` puts it back. It runs under `pnpm pack` too (which would

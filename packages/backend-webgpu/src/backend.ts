@@ -16,6 +16,7 @@ import { residentStore } from './executable/resident.js';
 import { BUFFER_USAGE, MAP_MODE_READ } from './executable/usage.js';
 import { wgslDType } from './wgsl/dtype.js';
 import { FUSED_COMPOSITES } from './kernels/index.js';
+import { foldConstantCasts } from './passes/fold-constant-casts.js';
 import { WEBGPU_DTYPES } from './wgsl/dtype.js';
 import type { Pass } from './wgsl/program.js';
 
@@ -24,6 +25,12 @@ export interface WebGpuBackendOptions {
   readonly device?: GPUDevice;
   /** Which Dawn adapter to request when no device is given ('null' validates but computes nothing). */
   readonly adapter?: NodeAdapterKind;
+  /**
+   * Features the caller needs (e.g. 'shader-f16' for its own shaders on this device). Requested in
+   * Node; checked on a given device. Where one is missing, creation fails with a BackendError naming
+   * it — never a silent downgrade. The backend's own kernels need none.
+   */
+  readonly requiredFeatures?: readonly GPUFeatureName[];
 }
 
 export interface WebGpuBackendStats {
@@ -47,9 +54,26 @@ export interface WebGpuBackend extends Backend {
   release(tensor: ResidentTensor): void;
 }
 
+/**
+ * f16 graphs (core's f16 compute over f32 masters) are refused up front with what to do instead: the
+ * kernels compute in f32 (f16 storage and compute is planned, docs/webgpu.md). The fallback is the
+ * caller's, explicit: train with dtype f32, which is what the backend runs at full speed today.
+ */
+function refuseHalf(graph: Graph, device: GPUDevice): void {
+  const half = [...graph.inputs.map((i) => ({ id: i.id, type: i.type })), ...graph.nodes.map((n) => ({ id: `${n.id} (${n.kind}${n.scope ? ` in ${n.scope}` : ''})`, type: n.type }))].find((v) => v.type.dtype === 'f16');
+  if (half === undefined) return;
+  const feature = device.features.has('shader-f16') ? 'this device has shader-f16, but the f16 kernels are not written yet' : 'this device also lacks the shader-f16 feature WGSL needs for f16';
+  throw new BackendError('webgpu', `value ${half.id} is f16: this backend computes in f32 and i32 only (${feature}); build the graph in f32 (for the trainer: computeDtype 'f32')`);
+}
+
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
-  const node: NodeGpu | null = options.device === undefined ? await requestNodeGpu({ adapter: options.adapter ?? 'default' }) : null;
+  const required = options.requiredFeatures ?? [];
+  const node: NodeGpu | null = options.device === undefined ? await requestNodeGpu({ adapter: options.adapter ?? 'default', features: required }) : null;
   const device = options.device ?? node!.device;
+  const missing = required.filter((f) => !device.features.has(f));
+  if (missing.length > 0) {
+    throw new BackendError('webgpu', `the given device lacks the feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (requiredFeatures); request the device with them from an adapter that offers them`);
+  }
   const support: BackendSupport = Object.freeze({ dtypes: WEBGPU_DTYPES, composites: FUSED_COMPOSITES, resident: true });
   let lost: string | null = null;
   let disposed = false;
@@ -64,6 +88,13 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
   const checkAlive = () => {
     if (disposed) throw new BackendError('webgpu', 'the backend has been disposed');
     if (lost !== null) throw new BackendError('webgpu', lost);
+  };
+  // A mapAsync aborted by device loss rejects (with an empty AbortError in Dawn) before device.lost
+  // has resolved; wait for the loss a moment so the error can say what happened.
+  const failure = async (what: string, error: unknown): Promise<BackendError> => {
+    if (lost === null) await Promise.race([device.lost, new Promise((resolve) => setTimeout(resolve, 1000))]);
+    const cause = error instanceof Error ? `${error.name}${error.message === '' ? '' : `: ${error.message}`}` : String(error);
+    return new BackendError('webgpu', lost !== null ? `${lost} (while ${what})` : `${what} failed (${cause})`);
   };
 
   const pipeline = (pass: Pass): Promise<GPUComputePipeline> => {
@@ -93,6 +124,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     },
     pipeline,
     checkAlive,
+    failure,
     residents,
     countRead: (bytes) => (bytesRead += bytes),
   };
@@ -108,6 +140,9 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
       checkAlive();
       wgslDType(tensor.dtype, 'upload dtype');
       const bytes = tensor.data.length * 4;
+      if (bytes > device.limits.maxBufferSize) {
+        throw new BackendError('webgpu', `an uploaded ${tensor.dtype} tensor [${tensor.shape}] needs ${bytes} bytes, over this device's ${device.limits.maxBufferSize}-byte buffer limit (maxBufferSize)`);
+      }
       const buffer = ctx.createBuffer(Math.max(4, bytes), STORAGE, 'uploaded');
       if (bytes > 0) device.queue.writeBuffer(buffer, 0, tensor.data as Float32Array | Int32Array);
       return residents.make(buffer, Math.max(4, bytes), tensor.dtype, tensor.shape);
@@ -123,7 +158,12 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
       encoder.copyBufferToBuffer(source, 0, staging, 0, bytes);
       device.queue.submit([encoder.finish()]);
       bytesRead += bytes;
-      await staging.mapAsync(MAP_MODE_READ, 0, bytes);
+      try {
+        await staging.mapAsync(MAP_MODE_READ, 0, bytes);
+      } catch (error) {
+        staging.destroy();
+        throw await failure('downloading a resident tensor', error);
+      }
       const copy = staging.getMappedRange(0, bytes).slice(0);
       staging.unmap();
       staging.destroy();
@@ -134,7 +174,8 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     compile: async (graph: Graph): Promise<WebGpuExecutable> => {
       checkAlive();
       checkGraph(graph);
-      return compileExecutable(ctx, prepareForBackend(graph, support));
+      refuseHalf(graph, device);
+      return compileExecutable(ctx, prepareForBackend(foldConstantCasts(graph), support));
     },
     dispose: () => {
       if (disposed) return;

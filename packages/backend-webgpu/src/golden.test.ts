@@ -27,7 +27,7 @@ import {
   readSafetensors,
 } from '@repurpose/core/engine';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testGpu } from './device/test-gpu.js';
+import { testGpu } from './test-support/test-gpu.js';
 
 const DIR = fileURLToPath(new URL('../../core/test/fixtures/golden/', import.meta.url));
 const bytes = (name: string) => new Uint8Array(readFileSync(`${DIR}${name}`));

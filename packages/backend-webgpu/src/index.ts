@@ -3,7 +3,7 @@
  * descriptors whose cache key holds only build-time facts (wgsl/program.ts), a buffer plan from
  * liveness and one command encoder per run (executable/). In Node it finds an adapter through Dawn
  * (the optional `webgpu` package); in a browser, pass `navigator.gpu`'s device.
- * Not yet: resident tensors, fused attention, f16 (see docs/webgpu.md).
+ * Not yet: f16, fused layerNormGrad/attentionGrad/AdamW, splitting tensors over the binding limit (docs/webgpu.md).
  */
 export const BACKEND_NAME = 'webgpu' as const;
 export { createWebGpuBackend } from './backend.js';

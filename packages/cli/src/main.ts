@@ -5,11 +5,15 @@
  */
 import { RepurposeError, ValidationError } from '@repurpose/core';
 import { CliError } from './cli-error.js';
+import { EMBED_HELP, embed } from './commands/embed.js';
 import { EMBED_IDS_HELP, embedIds } from './commands/embed-ids.js';
+import { EXPORT_FIELD_FLAGS, EXPORT_HELP, exportCommand } from './commands/export.js';
+import { EXPORT_RECIPE_FIELD_FLAGS, EXPORT_RECIPE_HELP, exportRecipeCommand } from './commands/export-recipe.js';
 import { FIT_FIELD_FLAGS, FIT_HELP, fit } from './commands/fit.js';
 import { FLOPS_FIELD_FLAGS, FLOPS_HELP, flops } from './commands/flops.js';
 import { gpus, models } from './commands/models.js';
 import { PLAN_FIELD_FLAGS, PLAN_HELP, plan } from './commands/plan.js';
+import { SWEEP_FIELD_FLAGS, SWEEP_HELP, sweep } from './commands/sweep.js';
 
 const VERSION = '0.1.0';
 
@@ -22,7 +26,11 @@ usage: repurpose <command> [flags]
   flops     training FLOP of a model, method and token count
   models    the Pythia catalog
   gpus      the GPU table used for GPU-hour budgets
+  embed     embeddings of texts from a model folder (and a PEFT adapter)
   embed-ids mean-pooled embeddings of token-id sequences from a model directory (debugging)
+  export    write a trained model for transformers, sentence-transformers or PEFT, with a model card
+  export-recipe  a recipe as a torchrun / accelerate training script (PyTorch + sentence-transformers)
+  sweep     the paper's experiment grid (models × methods × budgets) as such scripts
 
 'repurpose <command> --help' shows a command's flags.`;
 
@@ -31,8 +39,12 @@ type Command = (argv: string[], out: (text: string) => void) => number | Promise
 const COMMANDS: Record<string, [Command, string, Record<string, string>]> = {
   plan: [plan, PLAN_HELP, PLAN_FIELD_FLAGS],
   fit: [fit, FIT_HELP, FIT_FIELD_FLAGS],
+  embed: [embed, EMBED_HELP, { config: '--model', adapter: '--adapter' }],
   'embed-ids': [embedIds, EMBED_IDS_HELP, { ids: '--ids', config: '--model' }],
+  export: [exportCommand, EXPORT_HELP, EXPORT_FIELD_FLAGS],
   flops: [flops, FLOPS_HELP, FLOPS_FIELD_FLAGS],
+  'export-recipe': [exportRecipeCommand, EXPORT_RECIPE_HELP, EXPORT_RECIPE_FIELD_FLAGS],
+  sweep: [sweep, SWEEP_HELP, SWEEP_FIELD_FLAGS],
   models: [models, 'repurpose models [--json] — the eight Pythia models', {}],
   gpus: [gpus, 'repurpose gpus [--json] — peak dense FLOP/s per dtype', {}],
 };

@@ -78,7 +78,7 @@ describe('the docs', () => {
     const commands = [...help.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]).sort();
     const row = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8').split('\n').find((l) => l.startsWith('| `repurpose` (packages/cli)'))!;
     expect([...row.matchAll(/`([a-z-]+)`/g)].map((m) => m[1]).filter((c) => c !== 'repurpose').sort()).toEqual(commands);
-    expect(commands).toHaveLength(6);
+    expect(commands).toHaveLength(10);
   });
 
   it.concurrent('docs/training.md: `node examples/finetune-tiny.mjs` prints the held-out losses the docs quote', async () => {

@@ -9,3 +9,4 @@ export * from './engine/index.js';
 export * from './model/index.js';
 export * from './train/index.js';
 export * from './text/index.js';
+export * from './ship/index.js';

@@ -65,3 +65,5 @@ export { optimalRecipe, type Recipe, type RecipeCandidate, type RunnerUp } from 
 export { frontier, bisectCrossover, type Frontier, type FrontierPoint, type Crossover, type MethodBest } from './recipe/frontier.js';
 
 export * from './fit/index.js';
+
+export * from './bridge/index.js';

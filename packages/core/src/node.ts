@@ -4,7 +4,9 @@
  */
 export { readSafetensorsFile, readSafetensorsHeaderFile, writeSafetensorsFile } from './io/safetensors-file.js';
 export { readLedgerFile } from './fit/ledger-file.js';
-export { loadCheckpointDir } from './model/checkpoint-file.js';
+export { loadAdapterDir, loadCheckpointDir } from './model/checkpoint-file.js';
+export { type ExportModelDirOptions, exportModelDir, readTokenizerFiles, sha256File } from './ship/export-dir.js';
+export { type WriteFolderOptions, sweepStaleExports, writeExportedFolder } from './ship/write-folder.js';
 export { readTrainerCheckpointFile, writeTrainerCheckpointFile } from './train/checkpoint-file.js';
 export { writeFileAtomic, sweepStaleTemporaries } from './io/write-file-atomic.js';
 export { readRegularFile, readRegularTextFile } from './io/read-regular-file.js';

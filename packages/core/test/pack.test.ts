@@ -1,7 +1,8 @@
 /**
- * @repurpose/core and the `repurpose` CLI as a user gets them: `npm pack` of each (plain npm; the
- * CLI's prepack turns pnpm's workspace:* into core's version), both tarballs installed together with
- * plain npm into a fresh project outside the workspace, then optimalRecipe from ESM and CommonJS, the
+ * @repurpose/core, @repurpose/backend-onnx and the `repurpose` CLI as a user gets them: `npm pack` of
+ * each (plain npm; the prepack of the CLI and of the backend turns pnpm's workspace:* into the
+ * versions), the tarballs installed together with plain npm into a fresh project outside the
+ * workspace (ONNXRUNTIME_NODE_INSTALL=skip, as the docs tell users, skips ORT's GPU download), then optimalRecipe from ESM and CommonJS, the
  * engine subpath, and the installed `repurpose` binary. Also checks the published manifests (core:
  * zod and the tokenizer library; no workspace: ranges), README and LICENSE in both tarballs, and that loading the
  * root entry pulls in nothing but core and zod (no backend). Needs the npm registry (for zod), as any
@@ -15,8 +16,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 const CORE = join(import.meta.dirname, '..');
 const CLI = join(import.meta.dirname, '../../cli');
+const BACKEND_ONNX = join(import.meta.dirname, '../../backend-onnx');
 let project = '';
-let tarballs: Record<'core' | 'cli', string[]> = { core: [], cli: [] };
+let tarballs: Record<'core' | 'cli' | 'backendOnnx', string[]> = { core: [], cli: [], backendOnnx: [] };
 
 beforeAll(() => {
   const work = mkdtempSync(join(tmpdir(), 'repurpose-pack-'));
@@ -27,12 +29,17 @@ beforeAll(() => {
   };
   const core = pack(CORE, join(work, 'core'));
   const cli = pack(CLI, join(work, 'cli'));
+  const backendOnnx = pack(BACKEND_ONNX, join(work, 'backend-onnx'));
   const list = (tgz: string) => execFileSync('tar', ['-tzf', tgz], { encoding: 'utf8' }).split('\n').filter(Boolean);
-  tarballs = { core: list(core), cli: list(cli) };
+  tarballs = { core: list(core), cli: list(cli), backendOnnx: list(backendOnnx) };
   project = join(work, 'user-project');
   execFileSync('mkdir', [project]);
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', version: '1.0.0', private: true }));
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', core, cli], { cwd: project, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', core, backendOnnx, cli], {
+    cwd: project,
+    stdio: 'pipe',
+    env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', ONNXRUNTIME_NODE_INSTALL_CUDA: 'skip' },
+  });
 }, 180_000);
 
 const node = (file: string, source: string) => {
@@ -76,10 +83,11 @@ describe('the packed @repurpose/core', () => {
 });
 
 describe('the packed repurpose CLI, installed beside it with plain npm', () => {
-  it('both tarballs carry README.md and LICENSE; the CLI manifest has no workspace: ranges', () => {
-    for (const files of [tarballs.core, tarballs.cli]) expect(files).toEqual(expect.arrayContaining(['package/README.md', 'package/LICENSE', 'package/package.json']));
+  it('the three tarballs carry README.md and LICENSE; the CLI and backend manifests have no workspace: ranges', () => {
+    for (const files of [tarballs.core, tarballs.cli, tarballs.backendOnnx]) expect(files).toEqual(expect.arrayContaining(['package/README.md', 'package/LICENSE', 'package/package.json']));
     const manifest = readFileSync(join(project, 'node_modules/repurpose/package.json'), 'utf8');
     expect(manifest).not.toContain('workspace:');
+    expect(readFileSync(join(project, 'node_modules/@repurpose/backend-onnx/package.json'), 'utf8')).not.toContain('workspace:');
     expect(JSON.parse(manifest).dependencies['@repurpose/core']).toBe(JSON.parse(readFileSync(join(CORE, 'package.json'), 'utf8')).version);
     // The CLI uses the core installed beside it, not a second copy.
     expect(existsSync(join(project, 'node_modules/repurpose/node_modules/@repurpose/core'))).toBe(false);

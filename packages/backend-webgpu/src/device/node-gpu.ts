@@ -26,9 +26,13 @@ interface DawnModule {
   create(options: string[]): GPU;
 }
 
+const DAWN_PACKAGE: string = 'webgpu';
+
 async function loadDawn(): Promise<DawnModule> {
   try {
-    return (await import('webgpu')) as unknown as DawnModule;
+    // A computed specifier, so browser bundlers (Vite, esbuild) leave Dawn out: in a browser the
+    // device comes from navigator.gpu and this path is never taken.
+    return (await import(/* @vite-ignore */ DAWN_PACKAGE)) as unknown as DawnModule;
   } catch (error) {
     throw new BackendError('webgpu', `the optional 'webgpu' package could not be loaded (${(error as Error).message})`);
   }

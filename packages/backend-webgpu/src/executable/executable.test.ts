@@ -1,14 +1,14 @@
 /**
  * The executable's run-time promises on a real adapter (lavapipe in CI): a run allocates no device
  * buffers (the backend's counter), repeated runs agree, only the outputs are read back, and bad feeds
- * or graphs fail with the library's typed errors. Skips with a printed reason where no adapter exists.
+ * or graphs fail with the library's typed errors. Device-level errors (loss, features, limits) are in
+ * src/device-errors.test.ts. Skips with a printed reason where no adapter exists.
  */
 import { GraphBuilder, GraphError, hostTensor } from '@repurpose/core/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createWebGpuBackend } from '../backend.js';
 import { BackendError } from '../device/errors.js';
-import { requestNodeGpu } from '../device/node-gpu.js';
-import { testGpu } from '../device/test-gpu.js';
+import { testGpu } from '../test-support/test-gpu.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu.backend?.dispose());
@@ -66,24 +66,6 @@ describe.skipIf(gpu.backend === null)(`webgpu executable (${gpu.backend?.descrip
     expect(Array.from((await exe.run({ table, ids: hostTensor('i32', [2], [2, 0]) })).y!.data)).toEqual([5, 6, 1, 2]);
     exe.dispose();
     await expect(exe.run({ table, ids: hostTensor('i32', [2], [2, 0]) })).rejects.toThrow(/disposed/);
-  });
-
-  it('a tensor over the storage binding limit is a clear compile error, not a driver failure', async () => {
-    const limit = backend.device.limits.maxStorageBufferBindingSize;
-    const b = new GraphBuilder({ dtype: 'f32' });
-    b.output('y', b.exp(b.data('x', [Math.floor(limit / 4) + 1], 'f32')));
-    await expect(backend.compile(b.build())).rejects.toThrow(/storage binding limit/);
-  });
-
-  it('device loss is reported as a BackendError naming the reason, not a hang', async () => {
-    const own = await requestNodeGpu();
-    const other = await createWebGpuBackend({ device: own.device });
-    const exe = await other.compile(mlp());
-    own.device.destroy();
-    await own.device.lost;
-    await expect(exe.run(feeds)).rejects.toThrow(/device lost \(destroyed\)/);
-    await expect(other.compile(mlp())).rejects.toThrow(BackendError);
-    own.release();
   });
 
   it('a disposed backend refuses to compile with a BackendError', async () => {

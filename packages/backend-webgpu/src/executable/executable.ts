@@ -40,6 +40,8 @@ export interface DeviceContext {
   pipeline(pass: Pass): Promise<GPUComputePipeline>;
   /** Throws the reason when the device has been lost. */
   checkAlive(): void;
+  /** The BackendError for a failed device operation (a readback aborted by device loss, say), naming the loss where there was one. */
+  failure(what: string, error: unknown): Promise<BackendError>;
   readonly residents: ResidentStore;
   /** Adds to the backend's count of bytes read back to the host. */
   countRead(bytes: number): void;
@@ -49,6 +51,8 @@ const ELEMENT_BYTES = 4;
 const STORAGE_USAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
 
 export type WebGpuExecutable = Executable;
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 function byteLength(type: TensorType): number {
   return type.shape.reduce((a, d) => a * d, 1) * ELEMENT_BYTES;
@@ -90,11 +94,20 @@ function hostIdChecks(graph: Graph): { input: string; rows: number; op: string }
 export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promise<WebGpuExecutable> {
   const types = valueTypes(graph);
   const limit = ctx.device.limits.maxStorageBufferBindingSize;
+  const names = new Map<string, string>([
+    ...graph.inputs.map((i) => [i.id, `graph input ${i.id}`] as const),
+    ...graph.nodes.map((n) => [n.id, `value ${n.id} (${n.kind}${n.scope === '' ? '' : ` in ${n.scope}`})`] as const),
+  ]);
   for (const [id, type] of types) {
     wgslDType(type.dtype, `value ${id}`);
-    // Splitting large tensors across bindings (or f16 storage) is future work; until then say so up front.
+    // Splitting large tensors across bindings (or f16 storage) is future work; until then say so up front,
+    // before any buffer exists: Dawn would only log a validation error and compute garbage.
     if (bytesOf(type) > limit) {
-      throw new BackendError('webgpu', `value ${id} [${type.shape}] needs ${bytesOf(type)} bytes, over this device's ${limit}-byte storage binding limit (maxStorageBufferBindingSize)`);
+      throw new BackendError(
+        'webgpu',
+        `${names.get(id) ?? `value ${id}`} [${type.shape}] needs ${bytesOf(type)} bytes (${mib(bytesOf(type))}), over this device's ${limit}-byte (${mib(limit)}) storage binding limit (maxStorageBufferBindingSize); ` +
+          'tensors are not split across bindings yet: use a smaller batch or shape',
+      );
     }
   }
   const plans = graph.nodes.map((node) => lower(node, types));
@@ -127,6 +140,13 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
   const pool = bufferPlan.slots.map((bytes, s) => make(bytes, STORAGE_USAGE, `pool ${s}`));
   for (const [value, slot] of bufferPlan.valueSlot) buffers.set(value, pool[slot]!);
 
+  // Every pipeline requested at once: a browser compiles them in its GPU process, and awaiting each
+  // before asking for the next made compile a round trip per program.
+  const pipelines = new Map<string, GPUComputePipeline>();
+  const wanted = plans.flatMap((plan) => (plan.kind === 'dispatch' ? plan.passes.filter((p) => !p.dispatch.some((n) => n === 0)) : []));
+  const unique = [...new Map(wanted.map((p) => [p.program.key, p])).values()];
+  await Promise.all(unique.map(async (p) => pipelines.set(p.program.key, await ctx.pipeline(p))));
+
   const recorded: Recorded[] = [];
   for (let i = 0; i < graph.nodes.length; i++) {
     const node = graph.nodes[i]!;
@@ -138,7 +158,7 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
       if (pass.dispatch.some((n) => n > most)) {
         throw new BackendError('webgpu', `node ${node.id} (${node.kind}) needs ${pass.dispatch.join('×')} workgroups, over this device's ${most} per dimension`);
       }
-      const pipeline = await ctx.pipeline(pass);
+      const pipeline = pipelines.get(pass.program.key)!;
       const uniform = make(pass.uniforms.byteLength, BUFFER_USAGE.UNIFORM | BUFFER_USAGE.COPY_DST, `uniforms ${node.id}`);
       ctx.device.queue.writeBuffer(uniform, 0, pass.uniforms);
       const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
@@ -237,7 +257,11 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
     }
     ctx.device.queue.submit([encoder.finish()]);
     for (const r of reads) ctx.countRead(r.bytes);
-    await Promise.all(reads.filter((r) => r.bytes > 0).map((r) => r.buffer.mapAsync(MAP_MODE_READ, 0, r.bytes)));
+    try {
+      await Promise.all(reads.filter((r) => r.bytes > 0).map((r) => r.buffer.mapAsync(MAP_MODE_READ, 0, r.bytes)));
+    } catch (error) {
+      throw await ctx.failure('reading back the outputs', error);
+    }
     ctx.checkAlive();
     for (const r of reads) {
       if (r.bytes === 0) {

@@ -6,7 +6,7 @@
  */
 import { type Graph, GraphBuilder, GraphError, type HostTensor, type ResidentTensor, hostTensor } from '@repurpose/core/engine';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testGpu } from '../device/test-gpu.js';
+import { testGpu } from '../test-support/test-gpu.js';
 
 const gpu = await testGpu();
 afterAll(() => gpu.backend?.dispose());

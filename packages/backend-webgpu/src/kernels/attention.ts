@@ -5,6 +5,11 @@
  * columns c ≡ its index (mod 64). Disallowed: causal j > i + S − T, or a mask element equal to 0 —
  * the reference kernel's rule, so a fully masked row comes out uniform, as there.
  *
+ * Up to DIRECT_KEYS keys a direct program runs instead: one invocation per (batch element, query
+ * row), three passes over the keys (max, sum, weighted values accumulated in the output row), no
+ * workgroup memory and no barriers — software adapters run barriers as coroutine switches
+ * (SwiftShader, see matmul.ts), and short rows leave most of a 64-wide workgroup idle anyway.
+ *
  * Limits: S ≤ 2048 keys (8 KiB of workgroup memory; GPT-NeoX's context is 2048), checked at compile
  * time with a clear error. Not flash attention: the [T, S] scores are not tiled over S, and backward
  * runs through the composite's decomposition (core's gradient rule), not a fused kernel.
@@ -12,16 +17,18 @@
 import { lowestFinite } from '@repurpose/core/engine';
 import { BackendError } from '../device/errors.js';
 import { wgslDType } from '../wgsl/dtype.js';
-import { decompose, storage, uniformBlock } from '../wgsl/indexing.js';
+import { decompose, linearEntry, storage, uniformBlock } from '../wgsl/indexing.js';
 import { broadcastView } from '../wgsl/map.js';
-import { type Binding, type WgslDType, f32Bits, program, uniforms } from '../wgsl/program.js';
+import { type Binding, type WgslDType, f32Bits, linearDispatch, program, uniforms } from '../wgsl/program.js';
 import { dispatch, input, type WebGpuKernel } from './kernel.js';
 
 export const MAX_ATTENTION_KEYS = 2048;
+/** Rows of at most this many keys run the direct program. */
+export const DIRECT_KEYS = 64;
 const WG = 64;
 
 export interface AttentionSpec {
-  readonly kind: 'attention';
+  readonly kind: 'attention' | 'attention-direct';
   readonly dtype: WgslDType;
   readonly causal: boolean;
   readonly mask: WgslDType | null;
@@ -103,6 +110,62 @@ ${decompose('batch', s.batchRank, shape, 'b')}
 }`;
 }
 
+/** The direct program (uniform slots as attentionWgsl's, then the row count): invocation idx is (batch, row i). */
+export function attentionDirectWgsl(s: AttentionSpec): string {
+  const shape = 6;
+  const qS = shape + s.batchRank;
+  const kS = qS + s.batchRank;
+  const vS = kS + s.batchRank;
+  const mS = vS + s.batchRank;
+  const countSlot = mS + (s.mask === null ? 0 : s.batchRank + 2);
+  const dot = (slot: number) => ['0u', ...Array.from({ length: s.batchRank }, (_, d) => `b${d} * p(${slot + d}u)`)].join(' + ');
+  const maskAt = s.mask === null ? '' : `${dot(mS)} + i * p(${mS + s.batchRank}u) + j * p(${mS + s.batchRank + 1}u)`;
+  const allowed = [s.causal ? 'j + T <= i + S' : '', s.mask === null ? '' : `mask[${maskAt}] != ${s.mask === 'i32' ? '0i' : '0.0'}`].filter((c) => c !== '');
+  // The score of key j, as in the tiled program (the same products in the same order).
+  const score = `    var score = lowest;
+    if (${allowed.length === 0 ? 'true' : allowed.join(' && ')}) {
+      var acc = 0.0;
+      for (var c = 0u; c < HS; c = c + 1u) { acc = acc + q[qRow + c] * k[kBase + j * HS + c]; }
+      score = acc * scale;
+    }`;
+  const body = `  let T = p(0u);
+  let S = p(1u);
+  let HS = p(2u);
+  let HV = p(3u);
+  let scale = bitcast<f32>(p(4u));
+  let lowest = bitcast<f32>(p(5u));
+  let i = idx % T;
+  let batch = idx / T;
+${decompose('batch', s.batchRank, shape, 'b')}
+  let qRow = ${dot(qS)} + i * HS;
+  let kBase = ${dot(kS)};
+  let vBase = ${dot(vS)};
+  let oRow = idx * HV;
+  var m = lowest;
+  for (var j = 0u; j < S; j = j + 1u) {
+${score}
+    m = max(m, score);
+  }
+  var total = 0.0;
+  for (var c = 0u; c < HV; c = c + 1u) { out[oRow + c] = 0.0; }
+  for (var j = 0u; j < S; j = j + 1u) {
+${score}
+    let e = exp(score - m);
+    total = total + e;
+    for (var c = 0u; c < HV; c = c + 1u) { out[oRow + c] = out[oRow + c] + e * v[vBase + j * HV + c]; }
+  }
+  for (var c = 0u; c < HV; c = c + 1u) { out[oRow + c] = out[oRow + c] / total; }`;
+  return [
+    uniformBlock(countSlot + 1),
+    storage(1, 'out', s.dtype, 'read_write'),
+    storage(2, 'q', s.dtype, 'read'),
+    storage(3, 'k', s.dtype, 'read'),
+    storage(4, 'v', s.dtype, 'read'),
+    s.mask === null ? '' : storage(5, 'mask', s.mask, 'read'),
+    linearEntry(countSlot, body),
+  ].join('\n');
+}
+
 /** Batch strides of an operand's leading axes broadcast (right-aligned) to the batch shape, in elements. */
 function batchStrides(shape: readonly number[], batch: readonly number[]): number[] {
   return broadcastView(shape.slice(0, -2), batch).strides.map((st) => st * shape[shape.length - 2]! * shape[shape.length - 1]!);
@@ -132,10 +195,19 @@ export const attentionKernel: WebGpuKernel<'attention'> = (node, inputs) => {
   if (maskType !== undefined) values.push(...broadcastView(maskType.shape, scoreShape).strides);
   const bindings: Binding[] = [{ kind: 'output' }, { kind: 'input', index: 0 }, { kind: 'input', index: 1 }, { kind: 'input', index: 2 }];
   if (maskType !== undefined) bindings.push({ kind: 'input', index: 3 });
+  const batches = batch.reduce((n, d) => n * d, 1);
+  if (s <= DIRECT_KEYS) {
+    return dispatch({
+      program: program({ ...spec, kind: 'attention-direct' }, attentionDirectWgsl),
+      uniforms: uniforms([...values, batches * t]),
+      bindings,
+      dispatch: linearDispatch(batches * t),
+    });
+  }
   return dispatch({
     program: program(spec, attentionWgsl),
     uniforms: uniforms(values),
     bindings,
-    dispatch: [t, batch.reduce((n, d) => n * d, 1), 1],
+    dispatch: [t, batches, 1],
   });
 };

@@ -6,12 +6,19 @@
  * Transposes are part of the program (they change the address arithmetic); M, N, K and the batch
  * strides are uniforms. Batches run on the z dimension of the dispatch.
  *
+ * Small products (M·N·K ≤ DIRECT_MACS) take a direct program instead: one invocation per output
+ * element, the K loop reading storage, no workgroup memory and no barriers. Software adapters run
+ * barriers as coroutine switches (SwiftShader: about 0.5 ms per 64-invocation workgroup with two
+ * barriers, measured in Chromium 150), so the tiled kernel made the browser example's training step
+ * take seconds; on real GPUs such products are latency-bound either way. Which program is chosen
+ * depends on sizes, but each program's key still holds only build-time facts.
+ *
  * Not yet vectorised (vec4 loads) or f16: the baseline the performance issue tunes on real GPUs.
  */
 import { wgslDType } from '../wgsl/dtype.js';
-import { decompose, storage, uniformBlock } from '../wgsl/indexing.js';
+import { decompose, linearEntry, storage, uniformBlock } from '../wgsl/indexing.js';
 import { contiguous } from '../wgsl/map.js';
-import { type Pass, type WgslDType, program, uniforms } from '../wgsl/program.js';
+import { type Pass, type WgslDType, linearDispatch, program, uniforms } from '../wgsl/program.js';
 import { dispatch, input, type WebGpuKernel } from './kernel.js';
 
 /** Output tile per workgroup (BM × BN), K step (BK), and the 8×8 invocations that each own 4×4 outputs. */
@@ -21,8 +28,11 @@ const BK = 16;
 const WG = 8;
 const PER = 4; // outputs per invocation along each axis: BM / WG
 
+/** Products up to this many multiply-adds run the direct program. */
+export const DIRECT_MACS = 2 ** 18;
+
 export interface MatmulSpec {
-  readonly kind: 'matmul';
+  readonly kind: 'matmul' | 'matmul-direct';
   readonly dtype: WgslDType;
   readonly transposeA: boolean;
   readonly transposeB: boolean;
@@ -104,6 +114,33 @@ ${decompose('batch', s.batchRank, shape, 'b')}
 }`;
 }
 
+/** The direct program: invocation idx computes out[batch, row, col] with a plain K loop. */
+export function matmulDirectWgsl(s: MatmulSpec): string {
+  // slots: 0 count, 1 M, 2 N, 3 K, batch shape, a batch strides, b batch strides
+  const shape = 4;
+  const aStrides = shape + s.batchRank;
+  const bStrides = aStrides + s.batchRank;
+  const total = bStrides + s.batchRank;
+  const dot = (slot: number) => ['0u', ...Array.from({ length: s.batchRank }, (_, d) => `b${d} * p(${slot + d}u)`)].join(' + ');
+  const aAt = s.transposeA ? 'a[aBase + k * M + row]' : 'a[aBase + row * K + k]';
+  const bAt = s.transposeB ? 'b[bBase + col * K + k]' : 'b[bBase + k * N + col]';
+  const body = `  let M = p(1u);
+  let N = p(2u);
+  let K = p(3u);
+  let col = idx % N;
+  let row = (idx / N) % M;
+  let batch = idx / (M * N);
+${decompose('batch', s.batchRank, shape, 'b')}
+  let aBase = ${dot(aStrides)};
+  let bBase = ${dot(bStrides)};
+  var acc = ${s.dtype}(0);
+  for (var k = 0u; k < K; k = k + 1u) {
+    acc = acc + ${aAt} * ${bAt};
+  }
+  out[idx] = acc;`;
+  return [uniformBlock(total), storage(1, 'out', s.dtype, 'read_write'), storage(2, 'a', s.dtype, 'read'), storage(3, 'b', s.dtype, 'read'), linearEntry(0, body)].join('\n');
+}
+
 /** Batch strides of an operand's leading axes broadcast (right-aligned) to the output's batch shape. */
 function batchStrides(shape: readonly number[], batch: readonly number[]): number[] {
   const own = contiguous(shape).strides;
@@ -122,10 +159,21 @@ export const matmulKernel: WebGpuKernel<'matmul'> = (node, inputs) => {
   const K = node.attrs.transposeA ? a[a.length - 2]! : a[a.length - 1]!;
   const batch = out.slice(0, -2);
   const batches = batch.reduce((n, d) => n * d, 1);
-  const spec: MatmulSpec = { kind: 'matmul', dtype, transposeA: node.attrs.transposeA, transposeB: node.attrs.transposeB, batchRank: batch.length };
+  const flags = { dtype, transposeA: node.attrs.transposeA, transposeB: node.attrs.transposeB, batchRank: batch.length };
+  const strides = [...batch, ...batchStrides(a, batch), ...batchStrides(b, batch)];
+  if (M * N * K <= DIRECT_MACS) {
+    const count = batches * M * N;
+    return dispatch({
+      program: program({ kind: 'matmul-direct', ...flags }, matmulDirectWgsl),
+      uniforms: uniforms([count, M, N, K, ...strides]),
+      bindings: [{ kind: 'output' }, { kind: 'input', index: 0 }, { kind: 'input', index: 1 }],
+      dispatch: linearDispatch(count),
+    });
+  }
+  const spec: MatmulSpec = { kind: 'matmul', ...flags };
   const pass: Pass = {
     program: program(spec, matmulWgsl),
-    uniforms: uniforms([M, N, K, ...batch, ...batchStrides(a, batch), ...batchStrides(b, batch)]),
+    uniforms: uniforms([M, N, K, ...strides]),
     bindings: [{ kind: 'output' }, { kind: 'input', index: 0 }, { kind: 'input', index: 1 }],
     dispatch: [Math.ceil(N / BN), Math.ceil(M / BM), batches],
   };

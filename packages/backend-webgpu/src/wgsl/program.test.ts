@@ -1,13 +1,17 @@
 /**
  * WGSL generation without a GPU: cache keys hold only build-time facts, uniforms carry the sizes,
- * and every program the kernels emit for the conformance graphs (forward and backward) is valid WGSL
+ * and every program the kernels emit for the shared tables' graphs (core's op literals and gradient
+ * cases, retyped to f32, with their `grad`) and the kernel cases is valid WGSL
  * — checked by Dawn's null adapter, which compiles shaders and pipelines with no driver. The key
  * tests need no adapter at all; the validation suite skips with a printed reason without `webgpu`.
  */
-import { GraphBuilder, type GraphNode, grad, prepareForBackend, valueTypes } from '@repurpose/core/engine';
+import { type Graph, GraphBuilder, type GraphNode, type OpKind, grad, prepareForBackend, valueTypes } from '@repurpose/core/engine';
+import { GRAD_RULE_CASES, NO_GRADIENT, OP_LITERAL_CASES, gradRuleGraph, literalGraph } from '@repurpose/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CASES } from '../conformance-cases.js';
-import { testGpu } from '../device/test-gpu.js';
+import { KERNEL_CASES } from '../kernel-cases.js';
+import { foldConstantCasts } from '../passes/fold-constant-casts.js';
+import { asF32 } from '../test-support/as-f32.js';
+import { testGpu } from '../test-support/test-gpu.js';
 import { FUSED_COMPOSITES, KERNELS } from '../kernels/index.js';
 import type { WebGpuKernel } from '../kernels/kernel.js';
 import { simplifyViews } from './map.js';
@@ -41,16 +45,22 @@ describe('program keys hold only build-time facts', () => {
     expect(small.program.wgsl).not.toMatch(/\b(20|30)u\b/);
   });
 
-  it('matmul keys differ by transposes and batch rank, not by M, N, K', () => {
+  it('matmul keys differ by transposes, batch rank and the direct/tiled choice, not by M, N, K', () => {
     const mm = (m: number, k: number, n: number, t: { transposeA?: boolean; transposeB?: boolean } = {}) =>
       onlyPass((b) => b.output('y', b.matmul(b.data('a', t.transposeA ? [k, m] : [m, k], 'f32'), b.data('b', t.transposeB ? [n, k] : [k, n], 'f32'), t)), 'matmul');
-    expect(mm(3, 5, 4).program.key).toBe(mm(64, 32, 16).program.key);
-    expect(mm(3, 5, 4, { transposeA: true }).program.key).not.toBe(mm(3, 5, 4).program.key);
-    expect(mm(3, 5, 4, { transposeB: true }).program.key).not.toBe(mm(3, 5, 4, { transposeA: true }).program.key);
-    expect(Array.from(mm(3, 5, 4).uniforms.slice(0, 3))).toEqual([3, 4, 5]);
-    const batched = onlyPass((b) => b.output('y', b.matmul(b.data('a', [2, 3, 5], 'f32'), b.data('b', [5, 4], 'f32'))), 'matmul');
-    expect(batched.program.key).not.toBe(mm(3, 5, 4).program.key);
-    expect(batched.dispatch).toEqual([1, 1, 2]);
+    // Tiled (M·N·K above DIRECT_MACS): the key is the same for every size.
+    expect(mm(64, 128, 64).program.key).toBe(mm(100, 70, 50).program.key);
+    expect(mm(64, 128, 64, { transposeA: true }).program.key).not.toBe(mm(64, 128, 64).program.key);
+    expect(mm(64, 128, 64, { transposeB: true }).program.key).not.toBe(mm(64, 128, 64, { transposeA: true }).program.key);
+    expect(Array.from(mm(64, 128, 40).uniforms.slice(0, 3))).toEqual([64, 40, 128]);
+    const batched = onlyPass((b) => b.output('y', b.matmul(b.data('a', [2, 64, 128], 'f32'), b.data('b', [128, 64], 'f32'))), 'matmul');
+    expect(batched.program.key).not.toBe(mm(64, 128, 64).program.key);
+    expect(batched.dispatch).toEqual([2, 2, 2]);
+    // Direct (small products): one invocation per output element, its own size-free key.
+    expect(mm(3, 5, 4).program.key).toBe(mm(40, 32, 96).program.key);
+    expect(mm(3, 5, 4).program.key).not.toBe(mm(64, 128, 64).program.key);
+    expect(mm(3, 5, 4).program.wgsl).not.toContain('workgroupBarrier');
+    expect(Array.from(mm(3, 5, 4).uniforms.slice(0, 4))).toEqual([12, 3, 4, 5]);
   });
 
   it('scalar attributes travel as uniforms: every fill shares one program', () => {
@@ -88,7 +98,8 @@ afterAll(() => nullGpu.backend?.dispose());
 describe.skipIf(nullGpu.backend === null)('every emitted program is valid WGSL (Dawn null adapter)', () => {
   const device = nullGpu.backend!.device;
   const programs = new Map<string, string>();
-  for (const cases of Object.values(CASES)) {
+  const graphs: Graph[] = [];
+  for (const cases of Object.values(KERNEL_CASES)) {
     for (const kc of cases) {
       const b = new GraphBuilder({ dtype: 'f32' });
       const xs = kc.inputs.map((input, i) => (input.dtype === 'f32' ? b.param(`x${i}`, input.shape, 'f32') : b.data(`x${i}`, input.shape, input.dtype)));
@@ -97,12 +108,23 @@ describe.skipIf(nullGpu.backend === null)('every emitted program is valid WGSL (
       const floats = kc.inputs.flatMap((input, i) => (input.dtype === 'f32' ? [`x${i}`] : []));
       if (y.dtype === 'f32' && floats.length > 0) b.output('loss', b.sum(y));
       const forward = b.build();
-      const graph = prepareForBackend(y.dtype === 'f32' && floats.length > 0 ? grad(forward, { loss: 'loss', wrt: floats }) : forward, { composites: FUSED_COMPOSITES, dtypes: ['f32', 'i32'] });
-      const types = valueTypes(graph);
-      for (const node of graph.nodes) {
-        const plan = (KERNELS[node.kind] as WebGpuKernel<typeof node.kind>)(node as never, node.inputs.map((v) => types.get(v)!));
-        if (plan.kind === 'dispatch') for (const pass of plan.passes) programs.set(pass.program.key, pass.program.wgsl);
-      }
+      graphs.push(y.dtype === 'f32' && floats.length > 0 ? grad(forward, { loss: 'loss', wrt: floats }) : forward);
+    }
+  }
+  for (const cases of Object.values(OP_LITERAL_CASES)) for (const kc of cases) graphs.push(literalGraph(kc, 'f32').graph);
+  for (const [kind, cases] of Object.entries(GRAD_RULE_CASES) as [OpKind, (typeof GRAD_RULE_CASES)[OpKind]][]) {
+    if (cases === NO_GRADIENT) continue;
+    cases.forEach((gc, i) => {
+      const { graph, wrt } = gradRuleGraph(kind, gc, i);
+      graphs.push(grad(asF32(graph), { loss: 'loss', wrt }));
+    });
+  }
+  for (const g of graphs) {
+    const graph = prepareForBackend(foldConstantCasts(g), { composites: FUSED_COMPOSITES, dtypes: ['f32', 'i32'] });
+    const types = valueTypes(graph);
+    for (const node of graph.nodes) {
+      const plan = (KERNELS[node.kind] as WebGpuKernel<typeof node.kind>)(node as never, node.inputs.map((v) => types.get(v)!));
+      if (plan.kind === 'dispatch') for (const pass of plan.passes) programs.set(pass.program.key, pass.program.wgsl);
     }
   }
 

@@ -29,7 +29,7 @@ export const FIT_HELP = `repurpose fit RUNS.jsonl — fit the scaling law to you
   --seed S              bootstrap seed, a whole number (default 0)
   --no-cv               skip held-out-budget cross-validation
   --exclude 3,7         leave out these runs (0-based indices into the ledger's runs)
-  --model-config FILE   a Hugging Face GPT-NeoX config.json: ledger lines whose "model" is its name
+  --model-config FILE   a Hugging Face config.json (GPT-NeoX or Llama family): ledger lines whose "model" is its name
                         (_name_or_path, else its folder) use this architecture (repeatable)
   --json                print the fit as one JSON object
   --out and --plot must differ from each other and from the ledger.`;

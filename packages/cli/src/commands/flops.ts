@@ -12,7 +12,7 @@ import { table } from '../format/table.js';
 export const FLOPS_HELP = `repurpose flops — training FLOP of fine-tuning a model with a method
 
   --model NAME              a Pythia model (see 'repurpose models')
-  --model-config FILE       or a Hugging Face GPT-NeoX config.json
+  --model-config FILE       or a Hugging Face config.json (GPT-NeoX or Llama family)
   --method full|freeze|bias|lora
   --rank R                  LoRA rank (with --method lora)
   --alpha A                 LoRA alpha (default 8; does not change FLOP)

@@ -34,8 +34,9 @@ export const PLAN_HELP = `repurpose plan — the compute-optimal recipe for a tr
   --law LAW.json            a law saved by 'repurpose fit --out' (default: the ziarko2024 preset)
   --models a,b              candidate models (default: the eight Pythia models)
   --family NAME             every model of one family: pythia, smollm2, qwen2.5, qwen3
-  --model-config FILE       a Hugging Face GPT-NeoX config.json as a candidate (repeatable; named by
-                            its _name_or_path, else its folder); with it, --models defaults to none
+  --model-config FILE       a Hugging Face config.json as a candidate: model_type gpt_neox, llama,
+                            mistral, qwen2 or qwen3 (repeatable; named by its _name_or_path, else its
+                            folder); with it, --models defaults to none
   --methods full,lora       method kinds to consider (default: full,freeze,bias,lora)
   --ranks 8,16,...          LoRA ranks (default 8 … 512)
   --accounting paper|detailed   FLOP accounting (default paper)

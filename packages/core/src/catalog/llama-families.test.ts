@@ -13,25 +13,35 @@ import { familyModelNames } from './model-families.js';
 import { parameterCounts } from './parameter-counts.js';
 import { resolveModel } from './resolve-model.js';
 
-/** Published sizes in billions and the digits they are rounded to: Qwen cards give non-embedding, SmolLM2 total. */
-const PUBLISHED: Record<string, { what: 'nonEmbedding' | 'total'; billions: number; step: number }> = {
-  'qwen3-0.6b': { what: 'nonEmbedding', billions: 0.44, step: 0.01 },
-  'qwen3-1.7b': { what: 'nonEmbedding', billions: 1.4, step: 0.1 },
-  'qwen3-4b': { what: 'nonEmbedding', billions: 3.6, step: 0.1 },
-  'qwen2.5-0.5b': { what: 'nonEmbedding', billions: 0.36, step: 0.01 },
-  'qwen2.5-1.5b': { what: 'nonEmbedding', billions: 1.31, step: 0.01 },
-  'qwen2.5-3b': { what: 'nonEmbedding', billions: 2.77, step: 0.01 },
-  'smollm2-135m': { what: 'total', billions: 0.135, step: 0.001 },
-  'smollm2-360m': { what: 'total', billions: 0.36, step: 0.01 },
-  'smollm2-1.7b': { what: 'total', billions: 1.7, step: 0.1 },
-};
+/**
+ * Published sizes in billions and the digits they are rounded to. The Qwen cards give both the total
+ * and the non-embedding size (Qwen2.5: 0.49B / 1.54B / 3.09B total; Qwen3: 0.6B / 1.7B / 4.0B), the
+ * SmolLM2 cards the total only. Each total is N + V·d with no lm_head, which the cards' totals equal
+ * only because these models tie lm_head to embed_tokens (an untied SmolLM2-135M would be 163M).
+ */
+const PUBLISHED: [name: string, what: 'nonEmbedding' | 'total', billions: number, step: number][] = [
+  ['qwen3-0.6b', 'nonEmbedding', 0.44, 0.01],
+  ['qwen3-0.6b', 'total', 0.6, 0.1],
+  ['qwen3-1.7b', 'nonEmbedding', 1.4, 0.1],
+  ['qwen3-1.7b', 'total', 1.7, 0.1],
+  ['qwen3-4b', 'nonEmbedding', 3.6, 0.1],
+  ['qwen3-4b', 'total', 4.0, 0.1],
+  ['qwen2.5-0.5b', 'nonEmbedding', 0.36, 0.01],
+  ['qwen2.5-0.5b', 'total', 0.49, 0.01],
+  ['qwen2.5-1.5b', 'nonEmbedding', 1.31, 0.01],
+  ['qwen2.5-1.5b', 'total', 1.54, 0.01],
+  ['qwen2.5-3b', 'nonEmbedding', 2.77, 0.01],
+  ['qwen2.5-3b', 'total', 3.09, 0.01],
+  ['smollm2-135m', 'total', 0.135, 0.001],
+  ['smollm2-360m', 'total', 0.36, 0.01],
+  ['smollm2-1.7b', 'total', 1.7, 0.1],
+];
 
 describe('Llama-family catalogs', () => {
   const all = { ...SMOLLM2, ...QWEN2_5, ...QWEN3 };
-  it.each(Object.keys(PUBLISHED))('%s matches its model card size and validates as an architecture object', (name) => {
+  it.each(PUBLISHED)('%s: %s parameters match the model card (%s B) and it validates as an architecture object', (name, what, billions, step) => {
     const m = all[name]!;
-    const p = PUBLISHED[name]!;
-    expect(Math.abs(parameterCounts(m)[p.what] / 1e9 - p.billions)).toBeLessThanOrEqual(p.step / 2);
+    expect(Math.abs(parameterCounts(m)[what] / 1e9 - billions)).toBeLessThanOrEqual(step / 2);
     expect(resolveModel({ ...m }, 'model')).toEqual(m);
     expect(resolveModel(name.toUpperCase())).toBe(m);
   });

@@ -5,12 +5,14 @@
  *
  * Where the numbers come from: each entry restates the fields of the model's published `config.json`
  * on the Hugging Face hub (HuggingFaceTB/SmolLM2-135M, -360M, -1.7B; Qwen/Qwen2.5-0.5B, -1.5B, -3B;
- * Qwen/Qwen3-0.6B, -1.7B, -4B, file `config.json` at the main branch) as recalled by the author; they
- * were NOT re-checked against the live files in the session that wrote them (the hub was not
- * reachable). They are cross-checked in the tests against the non-embedding sizes the model cards
- * publish (Qwen3: 0.44B / 1.4B / 3.6B; Qwen2.5: 0.36B / 1.31B / 2.77B; SmolLM2 totals 135M / 360M /
- * 1.7B). A user with the real file should prefer `architectureFromConfig(config)`: it reads every
- * field. docs/models.md lists the fields.
+ * Qwen/Qwen3-0.6B, -1.7B, -4B, file `config.json` at the main branch) as recalled by the author. No
+ * session so far could reach the hub, so none was checked against the live files. A second session
+ * re-read every field against its own recollection (they agree), and the tests check the counts
+ * against the sizes the model cards publish (Qwen3: 0.6B / 1.7B / 4.0B total, 0.44B / 1.4B / 3.6B
+ * non-embedding; Qwen2.5: 0.49B / 1.54B / 3.09B and 0.36B / 1.31B / 2.77B; SmolLM2 totals 135M /
+ * 360M / 1.7B). rope_theta, rms_norm_eps and max_position_embeddings enter no count, so nothing
+ * independent checks them (docs/models.md). A user with the real file should prefer
+ * `architectureFromConfig(config)`: it reads every field.
  *
  * Pre-training learning rates are left out: the model cards do not publish them in a form this
  * library can cite.

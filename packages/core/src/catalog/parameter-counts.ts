@@ -84,18 +84,19 @@ function gptNeoxParameterCounts(model: GptNeoxArchitecture): ParameterCounts {
  * per block r·(4d + 2d + (d + I) + (I + d)) = 16·d·r when I = 4d — the paper's N_lora = 16·L·d·r.
  * The embed_in adapter (r·(V + d)) is reported apart, since the paper's FLOP count leaves it out.
  * Llama family: per block r·((d+Q) + 2(d+K) + (Q+d) + 2(d+I) + (I+d)) on PEFT's q_proj, k_proj,
- * v_proj, o_proj, gate_proj, up_proj, down_proj; = r·(8d + 3I) per block when K = Q = d.
+ * v_proj, o_proj, gate_proj, up_proj, down_proj; = r·(8d + 3I) per block when K = Q = d; the
+ * embed_tokens adapter r·(V + d) apart.
  */
 export function loraParameterCounts(model: ModelArchitecture, rank: number): { blocks: number; embedIn: number } {
   const a = checkedArchitecture(model);
   if (!Number.isSafeInteger(rank) || rank < 1 || rank > 65_536) throw new ValidationError('rank', rank, 'an integer in 1..65536 (LoRA rank)');
   if (a.kind === 'llama') {
     // PEFT's seven Llama targets, each (in → out): q d→Q, k d→K, v d→K, o Q→d, gate d→I, up d→I, down I→d.
-    // No embed_tokens adapter: the Llama-family plan adapts the seven projections only.
-    const { hiddenSize: d, intermediateSize: I } = a;
+    // The embed_tokens adapter (r·(V + d)) is reported apart, as embed_in's is for GPT-NeoX.
+    const { hiddenSize: d, intermediateSize: I, vocabSize: V } = a;
     const { Q, K } = llamaProjectionWidths(a);
     const perBlock = rank * ((d + Q) + 2 * (d + K) + (Q + d) + 2 * (d + I) + (I + d));
-    return { blocks: a.numLayers * perBlock, embedIn: 0 };
+    return { blocks: a.numLayers * perBlock, embedIn: rank * (V + d) };
   }
   const { numLayers: L, hiddenSize: d, intermediateSize: I, vocabSize: V } = a;
   const perBlock = rank * ((d + 3 * d) + (d + d) + (d + I) + (I + d));

@@ -20,8 +20,10 @@
  *
  * Llama family: the same formulas with the family's N and N_tr (catalog/parameter-counts.ts); the
  * attention-score width is Q = NH·HS (not d: Qwen3's heads are wider than d/NH, and grouped-query
- * attention shrinks only k/v, not the scores); there is no embed_tokens LoRA adapter; the elementwise
- * estimate counts RMSNorm, SwiGLU and full-head RoPE instead of LayerNorm and GELU.
+ * attention shrinks only k/v, not the scores); LoRA's embedding adapter sits on embed_tokens (same
+ * 2·r·d + 4·r·d); bias-only's backward stops at block 0's projection biases, which `detailed` takes
+ * off (llamaBiasPrunedPerToken); the elementwise estimate counts RMSNorm, SwiGLU and full-head RoPE
+ * instead of LayerNorm and GELU.
  *
  * Totals are computed as (per-token total) × D so `paper` totals equal the paper's formulas bit for bit;
  * the three parts are each exact products too, so their sum may differ from the total in the last ulp.
@@ -133,6 +135,24 @@ function llamaElementwisePerBlock(model: LlamaArchitecture, T: number): number {
   return 8 * model.numHeads * T + 5 * model.intermediateSize + 3 * (Q + K) + 12 * model.hiddenSize + (model.qkNorm ? 5 * (Q + K) : 0);
 }
 
+/**
+ * Bias-only on a Llama-family model: the lowest trainable tensors are block 0's projection biases,
+ * not a norm at its input as in GPT-NeoX (whose LayerNorm biases make the gradient reach block 0's
+ * input), so the backward stops there and what lies below is never built — the activation gradients
+ * the paper's 2N charges for it. With q/k/v biases (Qwen2, Llama's attention_bias): the input
+ * gradients of block 0's q_proj, k_proj, v_proj, 2·d·(Q + 2K). With MLP biases only (Llama's
+ * mlp_bias): those of gate_proj and up_proj (4·d·I) and all of block 0's attention backward (its four
+ * projections' input gradients, 2·d·(2Q + 2K), and the score products, 8·T·Q). Matmuls only; the
+ * elementwise estimate is left as it is.
+ */
+function llamaBiasPrunedPerToken(model: LlamaArchitecture, T: number): number {
+  const d = model.hiddenSize;
+  const { Q, K } = llamaProjectionWidths(model);
+  if (model.qkvBias) return 2 * d * (Q + 2 * K);
+  if (model.mlpBias) return 4 * d * model.intermediateSize + 2 * d * (2 * Q + 2 * K) + 8 * T * Q;
+  return 0; // no biases: checkMethod refuses bias-only before this is reached
+}
+
 function detailedExtraPerToken(model: ModelArchitecture, method: FineTuningMethod, T: number) {
   const { numLayers: L, hiddenSize: d } = model;
   const elementwise = elementwisePerBlock(model, T);
@@ -140,12 +160,14 @@ function detailedExtraPerToken(model: ModelArchitecture, method: FineTuningMetho
   // with W the width of all query heads together: d for GPT-NeoX, NH·HS for the Llama family.
   const scoreWidth = model.kind === 'llama' ? llamaProjectionWidths(model).Q : d;
   const attentionForwardPerBlock = 4 * T * scoreWidth;
-  const embedAdapter = method.kind === 'lora' && model.kind !== 'llama';
+  // LoRA's embedding adapter (embed_in / embed_tokens), which both families' plans add by default.
+  const embedAdapter = method.kind === 'lora';
   // The gradient reaches every block except the frozen ones; attention has no weights, so its
   // backward is all activation gradients: two matmuls per forward matmul.
   const blocksWithGradient = method.kind === 'freeze' ? method.trainableBlocks : L;
   const forward = L * (attentionForwardPerBlock + elementwise) + (embedAdapter ? 2 * method.rank * d : 0);
-  const backwardActivations = blocksWithGradient * 2 * (attentionForwardPerBlock + elementwise);
+  const pruned = method.kind === 'bias' && model.kind === 'llama' ? llamaBiasPrunedPerToken(model, T) : 0;
+  const backwardActivations = blocksWithGradient * 2 * (attentionForwardPerBlock + elementwise) - pruned;
   let backwardWeights = 0;
   if (method.kind === 'full') backwardWeights = d; // embed_in gradient: scatter-add of one d-row per token
   if (method.kind === 'lora' && embedAdapter) backwardWeights = 4 * method.rank * d; // embed_in adapter: dB and dA

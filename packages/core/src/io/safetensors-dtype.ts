@@ -9,8 +9,11 @@
 export const SAFETENSORS_DTYPES = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32', 'U8', 'BOOL'] as const;
 export type SafetensorsDtype = (typeof SAFETENSORS_DTYPES)[number];
 
-/** The dtypes `writeSafetensors` emits. Half precision is read-only: training state is kept in f32/f64. */
-export const WRITABLE_DTYPES = ['F64', 'F32', 'I64', 'I32'] as const;
+/**
+ * The dtypes `writeSafetensors` emits. F16 and BF16 are for exported weights (a model folder for other
+ * libraries); training state is kept in f32/f64.
+ */
+export const WRITABLE_DTYPES = ['F64', 'F32', 'F16', 'BF16', 'I64', 'I32'] as const;
 export type WritableDtype = (typeof WRITABLE_DTYPES)[number];
 
 /** Bytes per element. */

@@ -70,6 +70,17 @@ describe('safetensors round trip', () => {
     expect(readSafetensors(bytes.slice().buffer).tensors.get('w')!.shape).toEqual([2]);
   });
 
+  it('writes F16 and BF16 rounded to nearest even, and reads them back exactly', () => {
+    const values = [1, -2.5, 0.1, 65504, 1e-7, 3.14159265358979];
+    const bytes = writeSafetensors({ h: { shape: [6], data: Float64Array.from(values), dtype: 'F16' }, b: { shape: [2, 3], data: Float32Array.from(values), dtype: 'BF16' } });
+    const file = readSafetensors(bytes);
+    expect(file.tensors.get('h')!.dtype).toBe('F16');
+    expect([...file.tensors.get('h')!.data as Float32Array]).toEqual([1, -2.5, 0.0999755859375, 65504, 1.1920928955078125e-7, 3.140625]);
+    expect(file.tensors.get('b')!.dtype).toBe('BF16');
+    expect(file.tensors.get('b')!.shape).toEqual([2, 3]);
+    expect([...file.tensors.get('b')!.data as Float32Array]).toEqual([1, -2.5, 0.10009765625, 65536, 1.0011717677116394e-7, 3.140625]);
+  });
+
   it('reads a Node Buffer from the shared pool without picking up neighbouring bytes', () => {
     const bytes = writeSafetensors({ w: { shape: [3], data: new Float32Array([1, 2, 3]) }, d: { shape: [1], data: new Float64Array([4]) } });
     const pooled = Buffer.from(bytes); // small Buffers share one pool, at a nonzero offset
@@ -92,8 +103,8 @@ describe('safetensors round trip', () => {
     expect(() => writeSafetensors({ w: { shape: [2], data: [1, 2.5], dtype: 'I32' } })).toThrow(
       'tensor "w": value 2.5 at index 1 is not an integer representable as I32',
     );
-    expect(() => writeSafetensors({ w: { shape: [1], data: [1], dtype: 'F16' as never } })).toThrow(
-      'tensor "w": cannot write dtype "F16"; expected one of F64, F32, I64, I32',
+    expect(() => writeSafetensors({ w: { shape: [1], data: [1], dtype: 'I8' as never } })).toThrow(
+      'tensor "w": cannot write dtype "I8"; expected one of F64, F32, F16, BF16, I64, I32',
     );
     expect(() => writeSafetensors({ w: { shape: [1], data: new BigInt64Array([1n]), dtype: 'F32' } })).toThrow(
       'BigInt64Array data can only be written as I64, not F32',

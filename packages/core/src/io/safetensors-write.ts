@@ -2,13 +2,15 @@
  * Serialises tensors to the safetensors format (Hugging Face layout), deterministically: tensors sorted
  * by name in both header and data, `__metadata__` first, compact JSON, header space-padded to a
  * multiple of 8 bytes as HF does, data little-endian. Same tensors in, same bytes out. Writes F32, F64,
- * I32 and I64; half precision is deliberately not written (training state is kept in f32/f64).
+ * I32 and I64, and F16 / BF16 (rounded to nearest, ties to even, from the values given) for exports.
  * No I/O: it returns bytes (see safetensors-file.ts for an atomic file write).
  */
 import { describeValue, ValidationError } from '../errors.js';
 import { DTYPE_BYTES, HOST_IS_LITTLE_ENDIAN, WRITABLE_DTYPES, isWritableDtype, type WritableDtype } from './safetensors-dtype.js';
 import { SafetensorsError, formatShape } from './safetensors-error.js';
 import type { TensorData } from './safetensors-read.js';
+import { toHalfBits } from '../engine/half.js';
+import { toBfloat16Bits } from '../engine/bfloat16.js';
 
 /**
  * A tensor to write. `dtype` defaults from the data: Float64Array → F64, Int32Array → I32,
@@ -134,6 +136,12 @@ function encodeTensor(
         break;
       case 'F64':
         view.setFloat64(at + i * 8, value, true);
+        break;
+      case 'F16':
+        view.setUint16(at + i * 2, toHalfBits(value), true);
+        break;
+      case 'BF16':
+        view.setUint16(at + i * 2, toBfloat16Bits(value), true);
         break;
       case 'I32':
         if (!Number.isInteger(value) || value < -(2 ** 31) || value >= 2 ** 31) throw badInteger(name, i, value, dtype);

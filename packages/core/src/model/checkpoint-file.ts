@@ -1,13 +1,16 @@
 /**
- * Node helper: load a Hugging Face GPT-NeoX model directory (`config.json` with `model.safetensors`,
- * or with `model.safetensors.index.json` and its shards) through the byte-level `loadCheckpoint`.
- * Kept apart so the model barrel never imports node:fs. Not a hub downloader.
+ * Node helpers: load a Hugging Face model directory as `save_pretrained` writes it (`config.json`
+ * with `model.safetensors`, or with `model.safetensors.index.json` and its shards; GPT-NeoX or a
+ * Llama-family model_type; F32/F16/BF16) through the byte-level `loadCheckpoint`, and a PEFT adapter
+ * directory (`adapter_config.json` + `adapter_model.safetensors`) against a loaded base, through
+ * ship/peft-adapter.ts. Kept apart so the model barrel never imports node:fs. Not a hub downloader.
  */
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ValidationError } from '../errors.js';
 import { parseJsonBounded } from '../io/bounded-json.js';
 import { readRegularFile } from '../io/read-regular-file.js';
+import { type PeftAdapter, readPeftAdapter } from '../ship/peft-adapter.js';
 import { type LoadCheckpointOptions, type LoadedCheckpoint, loadCheckpoint } from './checkpoint.js';
 
 const SINGLE = 'model.safetensors';
@@ -33,6 +36,29 @@ export async function loadCheckpointDir(dir: string, options: LoadCheckpointOpti
   } catch (error) {
     if (error instanceof ValidationError) throw new ValidationError(`${error.field} (in ${dir})`, error.value, error.expected);
     if (error instanceof Error) error.message = `${dir}: ${error.message}`;
+    throw error;
+  }
+}
+
+const ADAPTER_CONFIG = 'adapter_config.json';
+const ADAPTER_WEIGHTS = 'adapter_model.safetensors';
+
+/**
+ * Loads a PEFT LoRA adapter directory for `base` (a loaded model): every factor checked against the
+ * base's modules and shapes and the config's rank and targets. Merge it with `mergePeftAdapter`, or
+ * run it unmerged via `peftAdapterMethod` when it is the paper's adapter set.
+ */
+export async function loadAdapterDir(dir: string, base: Pick<LoadedCheckpoint, 'architecture' | 'parameters'>): Promise<PeftAdapter> {
+  if (typeof dir !== 'string' || dir.length === 0) throw new ValidationError('adapter dir', dir, 'the path of a PEFT adapter directory');
+  const info = await stat(dir).catch(() => undefined);
+  if (!info?.isDirectory()) throw new ValidationError('adapter dir', dir, `an existing PEFT adapter directory (${ADAPTER_CONFIG} with ${ADAPTER_WEIGHTS})`);
+  const config = await readOrExplain(join(dir, ADAPTER_CONFIG), `${dir}: a PEFT adapter directory with ${ADAPTER_CONFIG}`, MAX_CONFIG_BYTES);
+  const weights = await readOrExplain(join(dir, ADAPTER_WEIGHTS), `${dir}: a PEFT adapter directory with ${ADAPTER_WEIGHTS}`);
+  const shapes = new Map([...base.parameters].map(([name, t]) => [name, t.shape]));
+  try {
+    return readPeftAdapter({ config, weights }, base.architecture, shapes, dir);
+  } catch (error) {
+    if (error instanceof Error && !error.message.includes(dir)) error.message = `${dir}: ${error.message}`;
     throw error;
   }
 }

@@ -1,14 +1,23 @@
 /**
- * Loading a Hugging Face GPT-NeoX checkpoint from bytes (browser-safe): `config.json` plus one
- * `model.safetensors` (or several shards). A `GPTNeoXForCausalLM` checkpoint loads unmapped: its
- * `gpt_neox.` prefix is stripped and `embed_out.weight` (the LM head) is ignored. The tensors are
- * validated against the architecture's layout before anything is used — every missing, unexpected
- * or wrongly shaped tensor is reported together (LayoutMismatchError) — and widened to f32 (or f64).
+ * Loading a Hugging Face checkpoint from bytes (browser-safe): `config.json` plus one
+ * `model.safetensors` (or several shards), stored in F32, F16, BF16 or F64, for either family the
+ * config's `model_type` names:
+ *
+ *   gpt_neox                      GPTNeoXModel names; a `GPTNeoXForCausalLM` file loads unmapped: its
+ *                                 `gpt_neox.` prefix is stripped and `embed_out.weight` (the LM head) ignored.
+ *   llama, mistral, qwen2, qwen3  LlamaModel names (model/llama.ts's llamaParameters); a `*ForCausalLM`
+ *                                 file's `model.` prefix is stripped and `lm_head.weight` ignored — except
+ *                                 when the embeddings are tied and the file kept only `lm_head.weight`,
+ *                                 which then is `embed_tokens.weight`.
+ *
+ * The tensors are validated against the architecture's layout before anything is used — every
+ * missing, unexpected or wrongly shaped tensor is reported together (LayoutMismatchError) — and
+ * widened to f32 (or f64).
  *
  * Not a hub client and not a file reader: model/checkpoint-file.ts reads a directory in Node.
  */
 import { checkedArchitecture } from '../catalog/resolve-model.js';
-import { type ConfigDefault, type ModelArchitecture, readGptNeoxConfig } from '../catalog/architecture.js';
+import { type ConfigDefault, type ModelArchitecture, readArchitectureConfig } from '../catalog/architecture.js';
 import type { FloatDType } from '../engine/dtype.js';
 import { type HostTensor, hostTensor } from '../engine/host-tensor.js';
 import { ValidationError } from '../errors.js';
@@ -17,6 +26,7 @@ import { LayoutMismatchError, type LayoutProblem } from '../io/safetensors-error
 import { readSafetensors, type LoadedTensor } from '../io/safetensors-read.js';
 import { parseJsonBounded } from '../io/bounded-json.js';
 import { checkOptions } from '../validate.js';
+import { llamaParameters } from './llama.js';
 import { gptNeoXParameters } from './parameter-layout.js';
 import type { ParameterMap } from './parameter-map.js';
 
@@ -38,20 +48,28 @@ export interface LoadedCheckpoint {
   readonly architecture: ModelArchitecture;
   /** The parsed config.json, as found. */
   readonly config: Readonly<Record<string, unknown>>;
-  /** Keys config.json lacked that got transformers' default (see readGptNeoxConfig); empty for files transformers saved. */
+  /** Keys config.json lacked that got transformers' default (see readArchitectureConfig); empty for files transformers saved. */
   readonly defaulted: readonly ConfigDefault[];
-  /** Every GPTNeoXModel parameter under its HF name, in layout order. */
+  /** Every parameter of the base model (GPTNeoXModel or LlamaModel) under its HF name, in layout order. */
   readonly parameters: ParameterMap;
 }
 
-/** Prefix of GPTNeoXForCausalLM's base model. */
-const CAUSAL_LM_PREFIX = 'gpt_neox.';
-/**
- * Tensors a checkpoint may carry that the embedding model does not use: the LM head, and the
- * buffers older transformers saved with Pythia (causal-mask `attention.bias`, `masked_bias`,
- * `rotary_emb.inv_freq`), which this forward recomputes.
- */
-const IGNORED = /^(embed_out\.weight|layers\.\d+\.attention\.(bias|masked_bias|rotary_emb\.inv_freq))$/;
+/** How each family's files name things: the causal-LM wrapper's prefix, and the tensors the embedder does not use. */
+const FAMILY_FILES = {
+  gpt_neox: {
+    prefix: 'gpt_neox.',
+    // The LM head, and the buffers older transformers saved with Pythia (causal-mask `attention.bias`,
+    // `masked_bias`, `rotary_emb.inv_freq`), which this forward recomputes.
+    ignored: /^(embed_out\.weight|layers\.\d+\.attention\.(bias|masked_bias|rotary_emb\.inv_freq))$/,
+  },
+  llama: {
+    prefix: 'model.',
+    // The LM head (handled apart for tied files) and the inverse frequencies older versions saved.
+    ignored: /^(lm_head\.weight|layers\.\d+\.self_attn\.rotary_emb\.inv_freq)$/,
+  },
+} as const;
+const LM_HEAD = 'lm_head.weight';
+const EMBED_TOKENS = 'embed_tokens.weight';
 const LOADABLE_DTYPES = ['F32', 'F16', 'BF16', 'F64'] as const;
 
 export function loadCheckpoint(files: CheckpointFiles, options: LoadCheckpointOptions = {}): LoadedCheckpoint {
@@ -60,7 +78,7 @@ export function loadCheckpoint(files: CheckpointFiles, options: LoadCheckpointOp
   const dtype = options.dtype === undefined ? 'f32' : options.dtype;
   if (dtype !== 'f32' && dtype !== 'f64') throw new ValidationError('options.dtype', dtype, '"f32" or "f64"');
   const config = parseConfig(files.config);
-  const { architecture, defaulted } = readGptNeoxConfig(config, options.name);
+  const { architecture, defaulted } = readArchitectureConfig(config, options.name);
   const parameters = loadParameters(architecture, files.weights, dtype);
   return Object.freeze({ architecture, config, defaulted, parameters });
 }
@@ -79,19 +97,25 @@ export function loadParameters(
   shards.forEach((s, i) => {
     if (!(s instanceof Uint8Array) && !(s instanceof ArrayBuffer)) throw new ValidationError(Array.isArray(weights) ? `weights.${i}` : 'weights', s, 'safetensors bytes (a Uint8Array or ArrayBuffer)');
   });
+  const files = FAMILY_FILES[architecture.kind === 'llama' ? 'llama' : 'gpt_neox'];
   const found = new Map<string, LoadedTensor>();
   const duplicates: LayoutProblem[] = [];
+  let lmHead: LoadedTensor | undefined;
   for (const shard of shards) {
     for (const [stored, tensor] of readSafetensors(shard).tensors) {
-      const name = stored.startsWith(CAUSAL_LM_PREFIX) ? stored.slice(CAUSAL_LM_PREFIX.length) : stored;
-      if (IGNORED.test(name)) continue;
+      const name = stored.startsWith(files.prefix) ? stored.slice(files.prefix.length) : stored;
+      if (name === LM_HEAD) lmHead = tensor;
+      if (files.ignored.test(name)) continue;
       if (found.has(name)) duplicates.push({ kind: 'unexpected', name, actual: `a second copy (stored as ${JSON.stringify(stored)})` });
       found.set(name, tensor);
     }
   }
   if (duplicates.length > 0) throw new LayoutMismatchError(duplicates);
+  // A tied Llama-family file may keep the shared matrix under the head's name only.
+  if (architecture.kind === 'llama' && architecture.tieWordEmbeddings && !found.has(EMBED_TOKENS) && lmHead) found.set(EMBED_TOKENS, lmHead);
   checkLayerCount(architecture, found);
-  const layout = new Map<string, ExpectedTensor>(gptNeoXParameters(architecture).map((p) => [p.name, { shape: p.shape, dtype: LOADABLE_DTYPES }]));
+  const specs = architecture.kind === 'llama' ? llamaParameters(architecture) : gptNeoXParameters(architecture);
+  const layout = new Map<string, ExpectedTensor>(specs.map((p) => [p.name, { shape: p.shape, dtype: LOADABLE_DTYPES }]));
   checkLayout({ tensors: found }, layout);
   const parameters = new Map<string, HostTensor>();
   for (const name of layout.keys()) {

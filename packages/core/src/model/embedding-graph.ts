@@ -13,9 +13,9 @@ import type { FloatDType } from '../engine/dtype.js';
 import type { Graph } from '../engine/graph.js';
 import type { FineTuningMethod } from '../methods/method.js';
 import { integerAtLeast, validate } from '../validate.js';
-import { gptNeoXForward } from './gpt-neox.js';
 import { HeadOptionsSchema } from './head-options.js';
 import { type MethodOptions, type MethodPlan, methodPlan } from './method-plan.js';
+import { modelFamily } from './model-family.js';
 import { declareWeights } from './model-weights.js';
 import { type Pooling, l2Normalize, pool } from './pooling.js';
 
@@ -54,7 +54,7 @@ export function buildEmbeddingGraph(arch: ModelArchitecture, shape: { readonly B
   const b = new GraphBuilder({ dtype });
   const ids = b.data(EMBEDDING_INPUTS.ids, [B, T]); //                                  [B, T] i32
   const mask = b.data(EMBEDDING_INPUTS.mask, [B, T]); //                                [B, T] i32
-  const hidden = gptNeoXForward(b, arch, declareWeights(b, plan), ids, mask); //        [B, T, C]
+  const hidden = modelFamily(arch).forward(b, arch, declareWeights(b, plan), ids, mask); // [B, T, C]
   const embedding = b.scope('pool', () => pool(b, hidden, mask, head.pooling)); //      [B, C]
   b.output(EMBEDDING_OUTPUTS.embedding, embedding);
   if (options.normalized) b.output(EMBEDDING_OUTPUTS.normalized, b.scope('pool', () => l2Normalize(b, embedding))); // [B, C]

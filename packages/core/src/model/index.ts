@@ -1,5 +1,6 @@
 /**
- * GPT-NeoX as an embedding model on the engine: the forward, the fine-tuning methods as rewrites,
+ * GPT-NeoX and the Llama family (Llama, Mistral, Qwen2, Qwen3; model-family.ts says which is which)
+ * as embedding models on the engine: the forwards, the fine-tuning methods as rewrites,
  * pooling + InfoNCE, the training and embedding graphs, checkpoint loading from bytes, and LoRA
  * merge. No Node imports (the directory loader is model/checkpoint-file.ts) and no side effects.
  *
@@ -41,7 +42,9 @@ export {
 export { type ModelWeights, declareWeights } from './model-weights.js';
 export { rotaryDims, rotaryTables, rotaryEmbedding } from './rotary.js';
 export { gptNeoXForward } from './gpt-neox.js';
-export { type Pooling, POOLINGS, pool, meanPool, lastTokenPool, l2Normalize } from './pooling.js';
+export { LLAMA_EMBEDDING, LLAMA_FINAL_NORM, llamaForward, llamaLinearModules, llamaParameters } from './llama.js';
+export { type BlockLinear, type ModelFamily, MODEL_FAMILIES, modelFamily } from './model-family.js';
+export { type Pooling, POOLINGS, appendsEos, pool, meanPool, lastTokenPool, l2Normalize, withEos } from './pooling.js';
 export { DEFAULT_INVERSE_TEMPERATURE, similarityScores, symmetricInfoNce } from './info-nce.js';
 export {
   type TrainingBatchShape,

@@ -12,6 +12,8 @@ import { hostTensor } from '../engine/host-tensor.js';
 import { referenceBackend } from '../reference/backend.js';
 import { ids2d } from './golden.test-helper.js';
 import { llamaForward, llamaParameters } from './llama.js';
+import { methodPlan } from './method-plan.js';
+import { declareWeights } from './model-weights.js';
 import { pool } from './pooling.js';
 
 interface Fixture {
@@ -47,8 +49,7 @@ describe('Llama-family forward vs transformers (golden, f64)', () => {
     const b = new GraphBuilder({ dtype: 'f64' });
     const ids = b.data('input_ids', [B, T]);
     const mask = b.data('attention_mask', [B, T]);
-    const params = new Map(specs.map((s) => [s.name, b.param(s.name, s.shape)]));
-    const hidden = llamaForward(b, arch, { param: (n) => params.get(n)! }, ids, mask);
+    const hidden = llamaForward(b, arch, declareWeights(b, methodPlan(arch, { kind: 'full' })), ids, mask);
     b.output('hidden', hidden);
     b.output('mean', pool(b, hidden, mask, 'mean'));
     const feeds: Record<string, ReturnType<typeof hostTensor>> = { input_ids: ids2d(f.input_ids), attention_mask: ids2d(f.attention_mask) };
@@ -61,12 +62,12 @@ describe('Llama-family forward vs transformers (golden, f64)', () => {
   });
 });
 
-describe('engine paths not yet wired for the Llama family', () => {
-  it('refuse a Llama-family architecture instead of running the GPT-NeoX forward', async () => {
-    const { buildEmbeddingGraph } = await import('./embedding-graph.js');
-    const { methodPlan } = await import('./method-plan.js');
+describe('family-specific functions refuse the other family', () => {
+  it('the GPT-NeoX forward and layout refuse a Llama-family architecture, and the reverse', async () => {
+    const { gptNeoXParameters } = await import('./parameter-layout.js');
+    const { PYTHIA } = await import('../catalog/pythia.js');
     const { architecture } = readLlamaConfig(load('qwen3-gqa-headdim').config, 'tiny-qwen3');
-    expect(() => buildEmbeddingGraph(architecture, { B: 1, T: 4 })).toThrow(/architecture\.kind.*llama \(qwen3, tiny-qwen3\)/);
-    expect(() => methodPlan(architecture, { kind: 'lora', rank: 2 })).toThrow(/not wired for the Llama family/);
+    expect(() => gptNeoXParameters(architecture)).toThrow(/gptNeoXParameters architecture\.kind: expected a GPT-NeoX architecture.*got "llama \(qwen3, tiny-qwen3\)"/);
+    expect(() => llamaParameters(PYTHIA['pythia-14m'])).toThrow(/llamaParameters architecture\.kind: expected a Llama-family architecture.*got "gpt_neox \(pythia-14m\)"/);
   });
 });

@@ -2,16 +2,22 @@
  * Fine-tuning methods as rewrites of the parameter layout: for an architecture and a
  * `FineTuningMethod`, which checkpoint parameters train, which stay frozen, and which extra adapter
  * parameters exist (LoRA) with their PEFT names, shapes and initialisation. The forward reads
- * `plan.lora` to route each Linear through its adapter (graph-weights.ts); everything else about a
+ * `plan.lora` to route each Linear through its adapter (model-weights.ts); everything else about a
  * method is the choice of trainable names, and `grad` prunes what the frozen names no longer need.
+ * Written once for every family: the layout, LoRA targets, embedding and final norm come from
+ * model-family.ts (GPT-NeoX names first, Llama-family names after the slash):
  *
  *   full    every parameter
- *   freeze  embed_in and blocks 0..L−k−1 frozen; blocks L−k..L−1 and final_layer_norm train
- *   bias    every tensor whose name ends in `.bias` (LayerNorm biases included)
+ *   freeze  the embedding (embed_in / embed_tokens) and blocks 0..L−k−1 frozen; blocks L−k..L−1 and
+ *           the final norm (final_layer_norm / norm) train
+ *   bias    every tensor whose name ends in `.bias`: GPT-NeoX's everywhere (LayerNorm biases
+ *           included), Qwen2's q/k/v biases, Llama's where attention_bias / mlp_bias say; refused by
+ *           checkMethod for a model with none (RMSNorm has no bias)
  *   lora    only adapters train: `<module>.lora_A.weight` [r, in] (kaiming-uniform as PEFT),
- *           `<module>.lora_B.weight` [out, r] (zero), y = x·Wᵀ + b + (alpha/r)·(x·Aᵀ)·Bᵀ on
- *           query_key_value, dense, dense_h_to_4h, dense_4h_to_h of every block; with `embedIn`
- *           also `embed_in.lora_embedding_A` [r, V] (zero) and `embed_in.lora_embedding_B` [C, r]
+ *           `<module>.lora_B.weight` [out, r] (zero), y = x·Wᵀ + b + (alpha/r)·(x·Aᵀ)·Bᵀ on every
+ *           block's query_key_value, dense, dense_h_to_4h, dense_4h_to_h / q_proj, k_proj, v_proj,
+ *           o_proj, gate_proj, up_proj, down_proj; with `embedIn` also
+ *           `<embedding>.lora_embedding_A` [r, V] (zero) and `<embedding>.lora_embedding_B` [C, r]
  *           (N(0, 1)), PEFT's Embedding adapter, as in the paper's code.
  *
  * Not the analytic FLOP model (flops/) and not the method schema (methods/method.ts).
@@ -19,16 +25,8 @@
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import { DEFAULT_LORA_ALPHA, checkMethod, type FineTuningMethod } from '../methods/method.js';
 import { ValidationError } from '../errors.js';
-import {
-  EMBED_IN,
-  FINAL_LAYER_NORM,
-  type LinearModule,
-  type ParameterSpec,
-  blockPrefix,
-  gptNeoXParameters,
-  layerOf,
-  linearModules,
-} from './parameter-layout.js';
+import { type BlockLinear, modelFamily } from './model-family.js';
+import { type ParameterSpec, blockPrefix, layerOf } from './parameter-layout.js';
 
 /** How an adapter parameter starts. */
 export type AdapterInit =
@@ -38,7 +36,7 @@ export type AdapterInit =
   | { readonly kind: 'normal'; readonly std: number };
 
 export interface AdapterSpec extends ParameterSpec {
-  /** The module it adapts, e.g. `layers.0.attention.dense` or `embed_in`. */
+  /** The module it adapts, e.g. `layers.0.attention.dense`, `layers.0.self_attn.q_proj` or `embed_in`. */
   readonly module: string;
   readonly init: AdapterInit;
 }
@@ -60,12 +58,14 @@ export interface LoraPlan {
   /** alpha / rank: the factor on B·A. */
   readonly scale: number;
   readonly linears: readonly LoraLinear[];
-  /** The embed_in adapter (PEFT `lora_embedding_A` [r, V], `lora_embedding_B` [C, r]), when on. */
+  /** The embedding's adapter (PEFT `lora_embedding_A` [r, V], `lora_embedding_B` [C, r]), when on. */
   readonly embedIn?: { readonly weight: string; readonly a: string; readonly b: string };
 }
 
 export interface MethodPlan {
   readonly method: FineTuningMethod;
+  /** The token-embedding module: `embed_in` (GPT-NeoX) or `embed_tokens` (Llama family). */
+  readonly embedding: string;
   /** The checkpoint layout (HF names), always fed in full. */
   readonly parameters: readonly ParameterSpec[];
   /** Parameters the method adds (LoRA); empty otherwise. */
@@ -79,8 +79,8 @@ export interface MethodPlan {
 
 export interface MethodOptions {
   /**
-   * LoRA only: also adapt embed_in, as the authors' code does (and as `detailed` FLOP accounting
-   * assumes). Default true. The golden fixtures use false.
+   * LoRA only: also adapt the token embedding (embed_in / embed_tokens), as the authors' code does
+   * (and as `detailed` FLOP accounting assumes). Default true. The GPT-NeoX golden fixtures use false.
    */
   readonly loraEmbedIn?: boolean;
 }
@@ -98,7 +98,9 @@ export function methodPlan(arch: ModelArchitecture, method: FineTuningMethod, op
   if (options.loraEmbedIn !== undefined && typeof options.loraEmbedIn !== 'boolean') {
     throw new ValidationError('options.loraEmbedIn', options.loraEmbedIn, 'a boolean');
   }
-  const parameters = gptNeoXParameters(arch);
+  const family = modelFamily(arch);
+  const parameters = family.parameters(arch);
+  const embedding = family.embedding;
   const names = parameters.map((p) => p.name);
   const split = (train: (name: string) => boolean) => ({
     trainable: names.filter(train),
@@ -106,26 +108,29 @@ export function methodPlan(arch: ModelArchitecture, method: FineTuningMethod, op
   });
   switch (m.kind) {
     case 'full':
-      return freezeAll({ method: m, parameters, adapters: [], ...split(() => true) });
+      return freezeAll({ method: m, embedding, parameters, adapters: [], ...split(() => true) });
     case 'bias':
-      return freezeAll({ method: m, parameters, adapters: [], ...split((n) => n.endsWith('.bias')) });
+      return freezeAll({ method: m, embedding, parameters, adapters: [], ...split((n) => n.endsWith('.bias')) });
     case 'freeze': {
       const firstTrainable = arch.numLayers - m.trainableBlocks;
-      const train = (n: string) => n.startsWith(`${FINAL_LAYER_NORM}.`) || (layerOf(n) ?? -1) >= firstTrainable;
-      return freezeAll({ method: m, parameters, adapters: [], ...split(train) });
+      const train = (n: string) => n.startsWith(`${family.finalNorm}.`) || (layerOf(n) ?? -1) >= firstTrainable;
+      return freezeAll({ method: m, embedding, parameters, adapters: [], ...split(train) });
     }
     case 'lora': {
       const lora = loraPlan(arch, m.rank, m.alpha ?? DEFAULT_LORA_ALPHA, options.loraEmbedIn ?? true);
       const adapters = loraAdapters(arch, lora);
-      return freezeAll({ method: m, parameters, adapters, trainable: adapters.map((a) => a.name), frozen: names, lora });
+      return freezeAll({ method: m, embedding, parameters, adapters, trainable: adapters.map((a) => a.name), frozen: names, lora });
     }
   }
 }
 
 function loraPlan(arch: ModelArchitecture, rank: number, alpha: number, embedIn: boolean): LoraPlan {
+  const family = modelFamily(arch);
+  const E = family.embedding;
+  const targets = family.loraTargets(arch);
   const linears: LoraLinear[] = [];
   for (let i = 0; i < arch.numLayers; i++) {
-    for (const m of linearModules(arch)) linears.push(loraLinear(`${blockPrefix(i)}.${m.name}`, m));
+    for (const m of targets) linears.push(loraLinear(`${blockPrefix(i)}.${m.name}`, m));
   }
   return freezeAll({
     rank,
@@ -133,23 +138,24 @@ function loraPlan(arch: ModelArchitecture, rank: number, alpha: number, embedIn:
     scale: alpha / rank,
     linears,
     ...(embedIn
-      ? { embedIn: { weight: `${EMBED_IN}.weight`, a: `${EMBED_IN}.${LORA_EMBEDDING_A}`, b: `${EMBED_IN}.${LORA_EMBEDDING_B}` } }
+      ? { embedIn: { weight: `${E}.weight`, a: `${E}.${LORA_EMBEDDING_A}`, b: `${E}.${LORA_EMBEDDING_B}` } }
       : {}),
   });
 }
 
-function loraLinear(module: string, m: LinearModule): LoraLinear {
+function loraLinear(module: string, m: BlockLinear): LoraLinear {
   return { module, weight: `${module}.weight`, a: `${module}.${LORA_A}`, b: `${module}.${LORA_B}`, inFeatures: m.inFeatures, outFeatures: m.outFeatures };
 }
 
 function loraAdapters(arch: ModelArchitecture, lora: LoraPlan): AdapterSpec[] {
   const r = lora.rank;
   const adapters: AdapterSpec[] = [];
+  const E = modelFamily(arch).embedding;
   if (lora.embedIn) {
     // PEFT's Embedding adapter starts the other way round: A zero, B normal — still zero at step 0.
     adapters.push(
-      { name: lora.embedIn.a, module: EMBED_IN, shape: [r, arch.vocabSize], init: { kind: 'zeros' } },
-      { name: lora.embedIn.b, module: EMBED_IN, shape: [arch.hiddenSize, r], init: { kind: 'normal', std: EMBEDDING_B_STD } },
+      { name: lora.embedIn.a, module: E, shape: [r, arch.vocabSize], init: { kind: 'zeros' } },
+      { name: lora.embedIn.b, module: E, shape: [arch.hiddenSize, r], init: { kind: 'normal', std: EMBEDDING_B_STD } },
     );
   }
   for (const l of lora.linears) {

@@ -1,22 +1,22 @@
 /**
  * The weights as the forward sees them: graph `param` inputs for every checkpoint parameter (HF
  * names) and every adapter of a method plan, plus the two operations a method may rewrite — a Linear
- * module and the embed_in lookup. Declaring every input up front, in layout order, keeps the feed
- * contract stable and lets two forward passes (query and positive) share one set of weights.
+ * module (with its bias when the layout has one: GPT-NeoX always, Llama-family where the config says)
+ * and the token-embedding lookup (`embed_in` or `embed_tokens`, the plan's `embedding`). Declaring
+ * every input up front, in layout order, keeps the feed contract stable and lets two forward passes (query and positive) share one set of weights.
  *
- * Shapes: x [..., in] → [..., out]; ids [B, T] → [B, T, C]. Not the forward itself (gpt-neox.ts).
+ * Shapes: x [..., in] → [..., out]; ids [B, T] → [B, T, C]. Not the forward itself (gpt-neox.ts, llama.ts).
  */
 import type { GraphBuilder, Tensor } from '../engine/builder.js';
 import { GraphError } from '../engine/errors.js';
 import type { LoraLinear, MethodPlan } from './method-plan.js';
-import { EMBED_IN } from './parameter-layout.js';
 
 export interface ModelWeights {
   /** A parameter (checkpoint or adapter name) as a graph tensor. */
   param(name: string): Tensor;
-  /** The Linear module `module` (full name, e.g. `layers.0.attention.dense`) applied to x: [..., in] → [..., out]. */
+  /** The Linear module `module` (full name, e.g. `layers.0.attention.dense`) applied to x: [..., in] → [..., out]; its bias if the layout has one. */
   linear(module: string, x: Tensor): Tensor;
-  /** embed_in lookup: ids [B, T] i32 → [B, T, C]. */
+  /** The token-embedding lookup (`plan.embedding`): ids [B, T] i32 → [B, T, C]. */
   embed(ids: Tensor): Tensor;
 }
 
@@ -33,7 +33,8 @@ export function declareWeights(b: GraphBuilder, plan: MethodPlan): ModelWeights 
   const adapted = new Map<string, LoraLinear>((lora?.linears ?? []).map((l) => [l.module, l]));
 
   const linear = (module: string, x: Tensor): Tensor => {
-    const y = b.linear(x, param(`${module}.weight`), param(`${module}.bias`)); // [..., out]
+    const bias = tensors.get(`${module}.bias`);
+    const y = b.linear(x, param(`${module}.weight`), bias); //                      [..., out]
     const l = adapted.get(module);
     if (!l || !lora) return y;
     // PEFT's unmerged form: base(x) + scale·B(A(x)); with B = 0 the sum is exactly the base output.
@@ -45,7 +46,7 @@ export function declareWeights(b: GraphBuilder, plan: MethodPlan): ModelWeights 
   };
 
   const embed = (ids: Tensor): Tensor => {
-    const x = b.gather(param(`${EMBED_IN}.weight`), ids); //                       [B, T, C]
+    const x = b.gather(param(`${plan.embedding}.weight`), ids); //                  [B, T, C]
     const e = lora?.embedIn;
     if (!e || !lora) return x;
     return b.scope('lora', () => {

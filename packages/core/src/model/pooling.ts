@@ -1,7 +1,11 @@
 /**
  * The embedding readout: pooling the last hidden state into one vector per sequence, and L2
  * normalisation. Mean pooling over non-pad tokens is the paper's choice (it beat last-token pooling,
- * 0.47 vs 0.36 average score); last-token pooling is here for comparison.
+ * 0.47 vs 0.36 average score); last-token pooling is what decoder embedders such as e5-mistral,
+ * gte-Qwen and Qwen3-Embedding use: an EOS token is appended to every text (`withEos`, applied by the
+ * trainer's batcher when pooling is "last") so that the pooled token is one that has attended to the
+ * whole text, and the batch is right-padded, so the pooled position is each row's last real token.
+ * Both poolings serve every model family.
  *
  * Shapes: B batch, T tokens, C hidden size. Masks are i32 [B, T] with 1 for real tokens.
  * Not a projection head: the paper has none.
@@ -10,6 +14,20 @@ import type { GraphBuilder, Tensor } from '../engine/builder.js';
 
 export type Pooling = 'mean' | 'last';
 export const POOLINGS: readonly Pooling[] = ['mean', 'last'];
+
+/** Whether texts get an EOS appended before batching: last-token pooling reads it (header). */
+export function appendsEos(pooling: Pooling): boolean {
+  return pooling === 'last';
+}
+
+/**
+ * A token row with `eosId` appended, the text first cut to T − 1 tokens so the EOS survives
+ * truncation to T. An empty row stays empty (the batcher refuses it, naming it).
+ */
+export function withEos(row: readonly number[], eosId: number, T: number): readonly number[] {
+  if (!Array.isArray(row) || row.length === 0) return row;
+  return [...row.slice(0, Math.max(0, T - 1)), eosId];
+}
 
 /** hidden [B, T, C], mask [B, T] → [B, C]. */
 export function pool(b: GraphBuilder, hidden: Tensor, mask: Tensor, pooling: Pooling): Tensor {

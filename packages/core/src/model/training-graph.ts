@@ -2,12 +2,14 @@
  * The whole training graph of the paper's recipe, built in one call:
  *
  *   query ids/mask [B, Tq] ─┐                       ┌─ mean pool ─ L2 ─┐
- *                           ├─ GPT-NeoX ∘ method ───┤                  ├─ S = 40·q·pᵀ ─ symmetric InfoNCE ─ loss
+ *                           ├─ model ∘ method ──────┤                  ├─ S = 40·q·pᵀ ─ symmetric InfoNCE ─ loss
  *   positive ids/mask [B, Tp]┘  (shared weights)    └─ mean pool ─ L2 ─┘
  *
  * then `grad` adds one `grad:<name>` output per trainable parameter; nodes off every loss→trainable
  * path are never built (frozen blocks cost no backward). Queries and positives run as two forward
- * passes over the same weights, each padded to its own length, as the authors' code does.
+ * passes over the same weights, each padded to its own length, as the authors' code does. "model" is
+ * the architecture's family forward (model-family.ts: GPT-NeoX or Llama/Mistral/Qwen2/Qwen3), so
+ * this one graph serves every family and method.
  *
  * Mixed precision (`computeDtype: 'f16'`): parameters stay f32 inputs (master weights; the
  * optimiser and its moments stay f32 too), each is cast to f16 where the graph starts, the forward
@@ -30,9 +32,9 @@ import { grad } from '../engine/grad.js';
 import { withMasterWeights } from '../engine/passes/master-weights.js';
 import type { FineTuningMethod } from '../methods/method.js';
 import { expect, integerAtLeast, validate } from '../validate.js';
-import { gptNeoXForward } from './gpt-neox.js';
 import { similarityScores, symmetricInfoNce } from './info-nce.js';
 import { type AdapterSpec, type MethodOptions, type MethodPlan, methodPlan } from './method-plan.js';
+import { modelFamily } from './model-family.js';
 import { declareWeights } from './model-weights.js';
 import { type Pooling, l2Normalize, pool } from './pooling.js';
 import { HeadOptionsSchema } from './head-options.js';
@@ -136,8 +138,9 @@ export function buildLossGraph(
   const positiveIds = b.data(TRAINING_INPUTS.positiveIds, [B, Tp]); //                 [B, Tp] i32
   const positiveMask = b.data(TRAINING_INPUTS.positiveMask, [B, Tp]); //               [B, Tp] i32
   const w = declareWeights(b, plan);
-  const hq = gptNeoXForward(b, arch, w, queryIds, queryMask); //                       [B, Tq, C]
-  const hp = gptNeoXForward(b, arch, w, positiveIds, positiveMask); //                 [B, Tp, C]
+  const forward = modelFamily(arch).forward;
+  const hq = forward(b, arch, w, queryIds, queryMask); //                              [B, Tq, C]
+  const hp = forward(b, arch, w, positiveIds, positiveMask); //                        [B, Tp, C]
   const qn = b.scope('pool', () => l2Normalize(b, pool(b, hq, queryMask, head.pooling))); //    [B, C]
   const pn = b.scope('pool', () => l2Normalize(b, pool(b, hp, positiveMask, head.pooling))); // [B, C]
   const scores = b.scope('loss', () => similarityScores(b, qn, pn, head.inverseTemperature)); // [B, B]

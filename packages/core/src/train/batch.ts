@@ -4,11 +4,15 @@
  * in Pythia; the paper adds no BOS/EOS) and an attention mask of 1 on real tokens. A sequence longer
  * than its T is truncated to its first T tokens, as the paper truncates every text (to 75 tokens).
  *
+ * With `eosId` (the trainer passes it for last-token pooling, model/pooling.ts) every text is cut to
+ * T − 1 tokens and gets the EOS appended, which then counts as a real token.
+ *
  * Also counts the real (unpadded) tokens, which is what the paper's D counts. Not a tokenizer.
  */
 import { ValidationError } from '../errors.js';
 import { type HostTensor, hostTensor } from '../engine/host-tensor.js';
 import { TRAINING_INPUTS, type TrainingBatchShape } from '../model/training-graph.js';
+import { withEos } from '../model/pooling.js';
 import type { TokenPair } from './pairs.js';
 
 export interface PaddedBatch {
@@ -39,11 +43,13 @@ export function padSequences(rows: readonly (readonly number[])[], T: number, pa
 }
 
 /** The training-graph feeds of exactly `shape.B` pairs. */
-export function padBatch(pairs: readonly TokenPair[], shape: TrainingBatchShape, options: { readonly padId?: number; readonly vocabSize?: number } = {}): PaddedBatch {
+export function padBatch(pairs: readonly TokenPair[], shape: TrainingBatchShape, options: { readonly padId?: number; readonly vocabSize?: number; readonly eosId?: number } = {}): PaddedBatch {
   if (pairs.length !== shape.B) throw new ValidationError('batch', `${pairs.length} pairs`, `exactly B = ${shape.B} pairs`);
   const padId = options.padId ?? 0;
-  const q = padSequences(pairs.map((p) => p.query), shape.Tq, padId, 'batch.query', options.vocabSize);
-  const p = padSequences(pairs.map((x) => x.positive), shape.Tp, padId, 'batch.positive', options.vocabSize);
+  const eos = options.eosId;
+  const rows = (texts: readonly (readonly number[])[], T: number) => (eos === undefined ? texts : texts.map((r) => withEos(r, eos, T)));
+  const q = padSequences(rows(pairs.map((p) => p.query), shape.Tq), shape.Tq, padId, 'batch.query', options.vocabSize);
+  const p = padSequences(rows(pairs.map((x) => x.positive), shape.Tp), shape.Tp, padId, 'batch.positive', options.vocabSize);
   return {
     feeds: {
       [TRAINING_INPUTS.queryIds]: q.ids,

@@ -1,6 +1,6 @@
 /**
  * The training loop over any Backend. Per step: read B pairs at the data position, pad them to the
- * run's fixed shape, and run ONE executable — GPT-NeoX ∘ method ∘ pooling ∘ symmetric InfoNCE, its
+ * run's fixed shape, and run ONE executable — model ∘ method ∘ pooling ∘ symmetric InfoNCE, its
  * gradient, and the AdamW update appended as graph nodes. The update's outputs declare the inputs
  * they replace (`GraphOutput.updates`); the loop swaps them in by those links. On a backend that keeps
  * tensors resident the parameters and moments never leave the device: a step sends the batch and
@@ -25,6 +25,7 @@ import { outputUpdates } from '../engine/graph.js';
 import type { HostTensor } from '../engine/host-tensor.js';
 import { checkMethod } from '../methods/method.js';
 import { initAdapters } from '../model/lora.js';
+import { appendsEos } from '../model/pooling.js';
 import { castParameters } from '../model/parameter-map.js';
 import { buildTrainingGraph, LOSS_OUTPUT, type TrainingBatchShape } from '../model/training-graph.js';
 import { adamwScalarFeeds, appendAdamW, momentName, resolveAdamWOptions, zeroMoments } from './adamw.js';
@@ -244,7 +245,8 @@ export async function* trainEvents(options: TrainerOptions): AsyncGenerator<Trai
         break;
       }
       const shape = { ...s.batch, B: pairs.length };
-      const batch = padBatch(pairs, shape, { padId: s.padId, vocabSize: arch.vocabSize });
+      // Last-token pooling reads an appended EOS; the pad id is the EOS (the paper pads with EOS).
+      const batch = padBatch(pairs, shape, { padId: s.padId, vocabSize: arch.vocabSize, ...(appendsEos(s.pooling) ? { eosId: s.padId } : {}) });
       if (!meter.fits(batch.tokens)) {
         reason = 'budget';
         break;

@@ -1,29 +1,28 @@
 /**
- * Every op on the WebGPU backend against the reference backend, in f32: forward outputs, then the
- * gradients `grad` builds (of loss = Σ y·r for a random r), run as graphs on both backends. The
- * reference's own gradients are checked by finite differences in f64 in core; here the question is
- * whether the WebGPU kernels compute those same graphs. Runs on lavapipe in CI; skips with a printed
- * reason where no adapter exists.
+ * The kernel cases (kernel-cases.ts: tile, workgroup and branch boundaries the shared tables do not
+ * reach) on the WebGPU backend against the reference backend, in f32: forward outputs, then the
+ * gradients `grad` builds (of loss = Σ y·r for a random r), run as graphs on both backends. Runs on
+ * lavapipe in CI; skips with a printed reason where no adapter exists.
  *
  * Tolerance: |got − want| ≤ 1e-5·|want| + 2e-6·max(1, ‖want‖∞). f32 carries 24 bits (ulp 1.2e-7 at
- * 1); the reference rounds once from f64 while these kernels round at every step of sums over ≤ 40
+ * 1); the reference rounds once from f64 while these kernels round at every step of sums over ≤ 100
  * terms (≈ 40 ulp worst case, ≈ 5e-6 relative to the largest term) and erf is a 3e-7 approximation.
  */
 import { GraphBuilder, type HostTensor, type OpKind, grad, gradOutputName, hostTensor, seededRandom, uniformValues } from '@repurpose/core/engine';
 import { referenceBackend } from '@repurpose/core/reference';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CASES, type ConformanceCase } from './conformance-cases.js';
-import { testGpu } from './device/test-gpu.js';
+import { KERNEL_CASES, type KernelCase } from './kernel-cases.js';
+import { testGpu } from './test-support/test-gpu.js';
 import { KERNELS } from './kernels/index.js';
 
 const gpu = await testGpu();
 afterAll(() => {
-  if (gpu.backend !== null) console.log('webgpu conformance:', gpu.backend.stats());
+  if (gpu.backend !== null) console.log('webgpu kernel cases:', gpu.backend.stats());
   gpu.backend?.dispose();
 });
 const reference = referenceBackend();
 
-function feedsFor(kc: ConformanceCase, seed: number): Record<string, HostTensor> {
+function feedsFor(kc: KernelCase, seed: number): Record<string, HostTensor> {
   const random = seededRandom(seed);
   return Object.fromEntries(
     kc.inputs.map((input, i) => {
@@ -50,10 +49,10 @@ export function expectClose(got: HostTensor, want: HostTensor, label: string): v
   });
 }
 
-describe.skipIf(gpu.backend === null)(`webgpu conformance against the reference (${gpu.backend?.description ?? gpu.skip})`, () => {
+describe.skipIf(gpu.backend === null)(`webgpu kernel cases against the reference (${gpu.backend?.description ?? gpu.skip})`, () => {
   const backend = gpu.backend!;
   let seed = 1;
-  for (const [kind, cases] of Object.entries(CASES)) {
+  for (const [kind, cases] of Object.entries(KERNEL_CASES)) {
     describe(kind, () => {
       for (const kc of cases) {
         const caseSeed = seed++;

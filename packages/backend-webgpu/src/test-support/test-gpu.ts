@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type WebGpuBackend, createWebGpuBackend } from '../backend.js';
-import type { NodeAdapterKind } from './node-gpu.js';
+import type { NodeAdapterKind } from '../device/node-gpu.js';
 
 function findIcd(): string | null {
   let dir = dirname(fileURLToPath(import.meta.url));
