@@ -20,6 +20,8 @@ import { loadCheckpoint } from './checkpoint.js';
 import { loadCheckpointDir } from './checkpoint-file.js';
 import { ids2d } from './golden.test-helper.js';
 import { llamaForward, llamaParameters } from './llama.js';
+import { methodPlan } from './method-plan.js';
+import { declareWeights } from './model-weights.js';
 import type { ParameterMap } from './parameter-map.js';
 import { pool } from './pooling.js';
 
@@ -44,8 +46,8 @@ function meanPooled(arch: LlamaArchitecture, f: Fixture, params: ParameterMap): 
   const ids = b.data('input_ids', [B, T]);
   const mask = b.data('attention_mask', [B, T]);
   const specs = llamaParameters(arch);
-  const inputs = new Map(specs.map((s) => [s.name, b.param(s.name, s.shape)]));
-  b.output('mean', pool(b, llamaForward(b, arch, { param: (n) => inputs.get(n)! }, ids, mask), mask, 'mean'));
+  const weights = declareWeights(b, methodPlan(arch, { kind: 'full' }));
+  b.output('mean', pool(b, llamaForward(b, arch, weights, ids, mask), mask, 'mean'));
   const feeds: Record<string, ReturnType<typeof hostTensor>> = { input_ids: ids2d(f.input_ids), attention_mask: ids2d(f.attention_mask) };
   for (const s of specs) feeds[s.name] = params.get(s.name)!;
   return referenceBackend().compileSync(b.build()).runSync(feeds).mean!.data as Float64Array;
