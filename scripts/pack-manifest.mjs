@@ -18,7 +18,7 @@ const backup = `${manifestPath}.workspace`;
 if (phase === 'prepack') {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   let changed = false;
-  for (const field of ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies']) {
+  for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {
     for (const [name, range] of Object.entries(manifest[field] ?? {})) {
       if (typeof range !== 'string' || !range.startsWith('workspace:')) continue;
       const dir = join(pkgDir, '..', name.split('/').pop());
