@@ -18,3 +18,12 @@ export type { OnnxWorkerBackend, OnnxWorkerBackendOptions, WorkerExecutable } fr
 export { WORKER_MALLOC_ENV } from './worker/worker-backend.js';
 export { createEmbedder } from './embed.js';
 export type { Embedder, EmbedderOptions } from './embed.js';
+export { exportOnnxModel } from './export/export-onnx-model.js';
+export type { ExportOnnxModelOptions, ExportedModel } from './export/export-onnx-model.js';
+export { buildExportFiles, gptNeoXConfigJson, TOKENIZER_FILE_NAMES, MODEL_PATH } from './export/export-files.js';
+export type { ExportModelOptions, TokenizerFileName } from './export/export-files.js';
+export { buildGptNeoXOnnx, EXPORT_INPUTS, EXPORT_OUTPUT, EXPORT_DIMS } from './export/gpt-neox-onnx.js';
+export { createOnnxEmbedder } from './onnx-embedder.js';
+export type { OnnxEmbedderOptions } from './onnx-embedder.js';
+export { POOLED_OUTPUT } from './export/gpt-neox-onnx.js';
+export type { GptNeoXOnnxOptions } from './export/gpt-neox-onnx.js';
