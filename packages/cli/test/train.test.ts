@@ -107,7 +107,16 @@ describe('repurpose train', () => {
     expect(report.after.retrieval.recallAt10.value).toBe(evaluation.after.retrieval.recallAt10.value);
     expect(report.before.retrieval.mrrAt10.value).toBe(evaluation.before.retrieval.mrrAt10.value);
     expect(report.after.heldOutLoss.loss).toBeCloseTo(evaluation.after.heldOutLoss.loss, 5);
-  }, 60_000);
+
+    // Another file is a separate test set: every pair of it is evaluated, before and after.
+    const testSet = await cli('eval', '--model', tiny32, '--run', out, '--pairs', small, '--backend', 'onnx', '--threads', '2', '--bootstrap', '50', '--json');
+    expect(testSet.code).toBe(0);
+    const separate = JSON.parse(testSet.out[0]!);
+    expect([separate.before.retrieval.queries, separate.after.retrieval.queries]).toEqual([96, 96]);
+    const own = await cli('eval', '--model', tiny32, '--run', out, '--pairs', keywords, '--held-out', '10');
+    expect(own.code).toBe(2);
+    expect(own.err.join('')).toMatch(/--held-out and --held-out-seed do not apply to the run's own pair file/);
+  }, 90_000);
 
   it('reports malformed JSONL lines with their numbers, and refuses empty or too-small files, before any compute', async () => {
     const bad = join(dir, 'bad.jsonl');

@@ -2,16 +2,16 @@
  * `repurpose eval`: how good a model folder is — and, with --run, how much better a trained run is —
  * on held-out pairs (recall@1, recall@10, MRR@10, nDCG@10 with bootstrap intervals, held-out
  * contrastive loss) and on STS-style scored pairs (Spearman's ρ), as a table or one JSON object.
- * With --run DIR the run's own held-out split is recomputed from its checkpoint (split seed and
- * size; the pair file's fingerprint must match), so the numbers are those `repurpose train` printed.
- * Without it, --held-out takes a split; otherwise every pair of --pairs is evaluated.
+ * With --run DIR and the run's own pair file, the run's held-out split is recomputed from its
+ * checkpoint (split seed and size, recognised by the file's fingerprint), so the numbers are those
+ * `repurpose train` printed. Any other file is a separate test set: --held-out takes a split of it;
+ * otherwise every pair of --pairs is evaluated.
  *
  * Not a benchmark harness (no MTEB tasks) and not a trainer.
  */
 import { join } from 'node:path';
 import { evaluate, formatEvaluationTable, pairsFingerprint, splitPairs, type EmbeddingModel, type EvaluationReport, type ScoredPair } from '@repurpose/core/engine';
 import { CHECKPOINT_FILE, loadCheckpointDir, loadTokenizerDir, readFineTuneCheckpoint, readPairFilePath, readScoredPairsPath } from '@repurpose/core/node';
-import { ValidationError } from '@repurpose/core';
 import { choiceFlag, noPositionals, parseFlags, rangeFlag, requireFlag, textFlag } from '../args.js';
 import { BACKEND_FLAGS, BACKEND_HELP, openBackend, parseBackendFlags } from '../backend-option.js';
 import { CliError } from '../cli-error.js';
@@ -22,7 +22,8 @@ export const EVAL_HELP = `repurpose eval — retrieval, held-out loss and STS Sp
   --model DIR               base model folder (config.json, model.safetensors, tokenizer.json)
   --run DIR                 a 'repurpose train' run folder: evaluate its checkpoint beside the base
   --pairs FILE              (query, positive) pairs: BGE JSONL or TSV
-  --held-out N|F            evaluate a held-out split of --pairs (default: the run's split, or every pair)
+  --held-out N|F            evaluate a held-out split of --pairs (default: the run's split when --pairs
+                            is the run's own file, otherwise every pair)
   --held-out-seed N         seed of that split (default 0)
   --sts FILE                scored pairs (sentence1<TAB>sentence2<TAB>score) for Spearman's rho
   --batch-size N            B of the held-out contrastive loss (default: the run's, else 32)
@@ -61,7 +62,6 @@ export async function evalCommand(argv: string[], out: (text: string) => void): 
   const replicates = whole('bootstrap', 0, 'resamples', 100_000);
 
   const run = v.run === undefined ? undefined : await readFineTuneCheckpoint(join(v.run, CHECKPOINT_FILE));
-  if (run && (heldOutFlag !== undefined || v['held-out-seed'] !== undefined)) throw new CliError("--held-out and --held-out-seed do not apply with --run: the run's own split is used");
   const maxTokens = whole('max-tokens', 1, 'tokens', 100_000) ?? run?.run.data.maxTokens;
   const tokenizer = await loadTokenizerDir(modelDir, maxTokens === undefined ? {} : { maxTokens });
   const model = await loadCheckpointDir(modelDir, { dtype: run?.trainer.state.dtype ?? 'f32' });
@@ -69,9 +69,8 @@ export async function evalCommand(argv: string[], out: (text: string) => void): 
   let pairs: readonly { query: string; positive: string }[] | undefined;
   if (v.pairs !== undefined) {
     const all = (await readPairFilePath(v.pairs)).pairs;
-    if (run) {
-      const fingerprint = pairsFingerprint(all);
-      if (fingerprint !== run.run.data.fingerprint) throw new ValidationError('--pairs', v.pairs, `the pair file the run in ${v.run} was trained on (its fingerprint ${run.run.data.fingerprint}, this file's ${fingerprint})`);
+    if (run && pairsFingerprint(all) === run.run.data.fingerprint) {
+      if (heldOutFlag !== undefined || v['held-out-seed'] !== undefined) throw new CliError("--held-out and --held-out-seed do not apply to the run's own pair file: the run's split is used");
       pairs = splitPairs(all, { heldOut: run.run.data.heldOut, seed: run.run.data.heldOutSeed }).heldOut;
     } else if (heldOutFlag !== undefined) {
       pairs = splitPairs(all, { heldOut: heldOutFlag, seed: whole('held-out-seed', 0, 'a seed', 2 ** 31) ?? 0 }).heldOut;
