@@ -2,7 +2,8 @@
  * `repurpose export` and `repurpose embed` on a tiny GPT-NeoX folder with a real BPE tokenizer
  * (packages/core/test/fixtures/text/tiny-bpe) and a real two-step LoRA run: the hf, sentence-
  * transformers and peft folders embed text equally (merged vs adapter, f32 round-off), JSONL and
- * --normalize, and the one-line refusals (onnx not in this build, a full --out, peft of a bias run,
+ * --normalize, the onnx (transformers.js) folder run on onnxruntime-node equal to the hf folder, and
+ * the one-line refusals (onnx with --dtype f16, a full --out, peft of a bias run,
  * a folder without a tokenizer). Calls the command functions directly.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { architectureFromConfig } from '@repurpose/core';
 import { randomGptNeoXParameters, syntheticPairs, train, writeSafetensors } from '@repurpose/core/engine';
-import { writeTrainerCheckpointFile } from '@repurpose/core/node';
+import { loadTokenizerDir, writeTrainerCheckpointFile } from '@repurpose/core/node';
+import * as ort from 'onnxruntime-node';
 import { referenceBackend } from '@repurpose/core/reference';
 import { embed } from '../src/commands/embed.js';
 import { exportCommand } from '../src/commands/export.js';
@@ -76,6 +78,29 @@ describe('repurpose export + embed', () => {
     expect(maxDiff(hf, untrained)).toBeGreaterThan(1e-3);
   });
 
+  it('the onnx folder (transformers.js layout, LoRA merged) embeds like the hf folder on onnxruntime-node', async () => {
+    const [line] = await command(exportCommand, '--format', 'onnx', '--model', base, '--checkpoint', lora, '--out', join(root, 'onnx'), '--json');
+    expect(JSON.parse(line!).files).toEqual(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'README.md']);
+    expect(readFileSync(join(root, 'onnx/README.md'), 'utf8')).toContain('library_name: transformers.js');
+    const tokenizer = await loadTokenizerDir(join(root, 'onnx'));
+    const batch = tokenizer.encodeBatch(TEXTS);
+    const [ids, mask] = [batch.ids.flat(), batch.attentionMask.flat()];
+    const [B, T] = [TEXTS.length, batch.ids[0]!.length];
+    const session = await ort.InferenceSession.create(join(root, 'onnx/onnx/model.onnx'));
+    const feeds = { input_ids: new ort.Tensor('int64', BigInt64Array.from(ids, BigInt), [B, T]), attention_mask: new ort.Tensor('int64', BigInt64Array.from(mask, BigInt), [B, T]) };
+    const hidden = (await session.run(feeds)).last_hidden_state!.data as Float32Array;
+    const C = hidden.length / (B * T);
+    const pooled = TEXTS.map((_, b) => {
+      const sum = new Array<number>(C).fill(0);
+      let n = 0;
+      for (let t = 0; t < T; t++) if (mask[b * T + t]) (n++, sum.forEach((_, c) => (sum[c]! += hidden[(b * T + t) * C + c]!)));
+      return sum.map((x) => x / n);
+    });
+    const hf = await vectors('--model', join(root, 'hf'));
+    console.log(`onnx export vs hf export: ${maxDiff(pooled, hf).toExponential(2)}`);
+    expect(maxDiff(pooled, hf)).toBeLessThan(1e-5);
+  });
+
   it('writes JSONL with --out and unit vectors with --normalize', async () => {
     const path = join(root, 'vectors.jsonl');
     const [line] = await command(embed, '--model', base, '--normalize', '--backend', 'reference', '--out', path, ...TEXTS);
@@ -85,8 +110,8 @@ describe('repurpose export + embed', () => {
     for (const r of rows) expect(Math.abs(Math.hypot(...r.embedding) - 1)).toBeLessThan(1e-5);
   });
 
-  it('refuses, in one line: onnx (not in this build), a full --out, peft of a bias run, a folder without a tokenizer', async () => {
-    expect(await failure(['export', '--format', 'onnx', '--model', base, '--checkpoint', lora, '--out', join(root, 'onnx')])).toMatch(/--format onnx: not available in this build/);
+  it('refuses, in one line: onnx in f16, a full --out, peft of a bias run, a folder without a tokenizer', async () => {
+    expect(await failure(['export', '--format', 'onnx', '--dtype', 'f16', '--model', base, '--checkpoint', lora, '--out', join(root, 'onnx-f16')])).toMatch(/--dtype f16: the onnx export writes f32 weights/);
     expect(await failure(['export', '--format', 'hf', '--model', base, '--out', join(root, 'hf')])).toMatch(/--out: .* is not empty; pass --overwrite/);
     expect(await failure(['export', '--format', 'hf', '--model', base, '--out', base])).toMatch(/--out: .* is the model folder/);
     expect(await failure(['export', '--format', 'peft', '--model', base, '--checkpoint', bias, '--out', join(root, 'peft-bias')])).toMatch(/--checkpoint: .*LoRA run/);

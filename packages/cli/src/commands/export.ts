@@ -2,15 +2,16 @@
  * `repurpose export`: a trainer checkpoint and its base model folder → a folder other libraries load:
  * `hf` (transformers), `sentence-transformers`, `peft` (LoRA runs), each with a model card
  * (core's exportModel / exportModelDir; docs/export.md). The folder appears whole or not at all (a
- * staging folder renamed into place). `onnx` (transformers.js) is the ONNX backend's export and
- * is not in this build yet: asking for it is a clear error, not a silent fallback.
+ * staging folder renamed into place). `onnx` is the transformers.js folder of `@repurpose/backend-onnx`
+ * (buildExportFiles: config.json, tokenizer files, onnx/model.onnx, f32), with the same card.
  *
  * Every flag and input is checked before anything is written. Not a trainer and not an uploader.
  */
 import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { EXPORT_DTYPES, EXPORT_FORMATS, ModelCardInputSchema, type ModelCardInput } from '@repurpose/core/engine';
-import { exportModelDir, readTrainerCheckpointFile } from '@repurpose/core/node';
+import { DEFAULT_MAX_SEQ_LENGTH, EXPORT_DTYPES, EXPORT_FORMATS, ModelCardInputSchema, modelCard, trainedWeights, type ExportedFolder, type ModelCardInput } from '@repurpose/core/engine';
+import { exportModelDir, loadCheckpointDir, readTokenizerFiles, readTrainerCheckpointFile, sha256File, writeExportedFolder } from '@repurpose/core/node';
+import { TOKENIZER_FILE_NAMES, buildExportFiles } from '@repurpose/backend-onnx';
 import { choiceFlag, noPositionals, parseFlags, rangeFlag, requireFlag, textFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { parseJsonText, readInputText, statInput } from '../files/input-file.js';
@@ -83,11 +84,9 @@ export async function exportCommand(argv: string[], out: (text: string) => void)
     ...(v['base-name'] !== undefined ? { baseModel: textFlag('base-name', v['base-name'], 'a model name')! } : {}),
     ...(v.title !== undefined ? { title: textFlag('title', v.title, 'a title')! } : {}),
   };
-  if (format === 'onnx') {
-    throw new CliError('--format onnx: not available in this build (the transformers.js export comes with @repurpose/backend-onnx’s exportOnnxModel, not merged yet); export hf or sentence-transformers for now');
-  }
+  if (format === 'onnx' && dtype !== undefined && dtype !== 'f32') throw new CliError(`--dtype ${dtype}: the onnx export writes f32 weights; drop --dtype`);
   const checkpoint = v.checkpoint === undefined ? undefined : await readCheckpoint(v.checkpoint);
-  const folder = await exportModelDir({
+  const folder = format === 'onnx' ? await writeOnnxFolder(model, outDir, checkpoint, card, v.data, v.overwrite ?? false) : await exportModelDir({
     format, model, out: outDir, card,
     ...(checkpoint ? { checkpoint } : {}),
     ...(v.data !== undefined ? { data: v.data } : {}),
@@ -106,6 +105,32 @@ export async function exportCommand(argv: string[], out: (text: string) => void)
 }
 
 const MAX_CHECKPOINT_BYTES = 2 ** 31 - 1;
+
+/**
+ * `--format onnx`: the transformers.js folder of `@repurpose/backend-onnx` (config.json, tokenizer
+ * files, onnx/model.onnx with the trained weights, LoRA merged) plus the same model card, written
+ * through the same staging-folder writer as the other formats.
+ */
+async function writeOnnxFolder(model: string, out: string, checkpoint: Awaited<ReturnType<typeof readCheckpoint>> | undefined, card: ModelCardInput, data: string | undefined, overwrite: boolean): Promise<ExportedFolder> {
+  const base = await loadCheckpointDir(model);
+  const tokenizer = await readTokenizerFiles(model);
+  const { parameters } = trainedWeights(base.architecture, base.parameters, checkpoint);
+  const files = buildExportFiles({
+    architecture: base.architecture,
+    parameters,
+    config: base.config,
+    tokenizer: Object.fromEntries([...tokenizer].filter(([name]) => (TOKENIZER_FILE_NAMES as readonly string[]).includes(name))),
+  });
+  const dataHash = data === undefined ? card.dataHash : await sha256File(data);
+  const arch = base.architecture;
+  const readme = modelCard(
+    { format: 'onnx', dtype: 'f32', modelName: arch.name, hiddenSize: arch.hiddenSize, maxSeqLength: Math.min(DEFAULT_MAX_SEQ_LENGTH, arch.maxPositionEmbeddings), ...(checkpoint ? { state: checkpoint.state } : {}) },
+    { ...card, ...(dataHash ? { dataHash } : {}) },
+  );
+  const folder: ExportedFolder = { format: 'onnx', files: [...[...files].map(([path, bytes]) => ({ path, bytes })), { path: 'README.md', bytes: new TextEncoder().encode(readme) }] };
+  await writeExportedFolder(out, folder, { overwrite });
+  return folder;
+}
 
 /** The checkpoint, with its decoder's errors naming the flag and the file. */
 async function readCheckpoint(path: string) {
