@@ -118,6 +118,26 @@ describe('repurpose train', () => {
     expect(own.err.join('')).toMatch(/--held-out and --held-out-seed do not apply to the run's own pair file/);
   }, 90_000);
 
+  it('--mini-batch (GradCache) trains the same model as the whole batch, and the checkpoint records it', async () => {
+    const args = (out: string, ...extra: string[]) => ['train', '--model', tiny16, '--pairs', small, '--out', out, '--method', 'full', '--batch-size', '16', '--max-tokens', '24', '--no-eval', '--backend', 'reference', ...extra];
+    const whole = await cli(...args(join(dir, 'whole')));
+    const cached = await cli(...args(join(dir, 'cached'), '--mini-batch', '4'));
+    expect([whole.code, cached.code]).toEqual([0, 0]);
+    const read = (run: string) => decodeFineTuneCheckpoint(new Uint8Array(readFileSync(join(dir, run, 'checkpoint.safetensors'))));
+    const [a, b] = [read('whole'), read('cached')];
+    expect(b.trainer.state.miniBatch).toBe(4);
+    expect(a.trainer.state.miniBatch).toBeNull();
+    let diff = 0;
+    let scale = 0;
+    for (const [name, t] of a.trainer.parameters) {
+      const u = b.trainer.parameters.get(name)!;
+      t.data.forEach((x, i) => ((diff = Math.max(diff, Math.abs(x - u.data[i]!))), (scale = Math.max(scale, Math.abs(x)))));
+    }
+    expect(diff / scale).toBeLessThan(1e-4);
+    const bad = await cli(...args(join(dir, 'cached-bad'), '--memory-cap', 'lots'));
+    expect(bad.code).toBe(2);
+  }, 90_000);
+
   it('reports malformed JSONL lines with their numbers, and refuses empty or too-small files, before any compute', async () => {
     const bad = join(dir, 'bad.jsonl');
     writeFileSync(bad, `${JSON.stringify(fixturePairs[0])}\n{"query": "q"}\nnot json\n${JSON.stringify(fixturePairs[1])}\n{"query": "", "pos": ["x"]}\n`);

@@ -14,7 +14,7 @@ import { resolve } from 'node:path';
 import type { Budget, FineTuningMethod } from '@repurpose/core';
 import type { FineTuneEvent, FineTunePlan, RecipeInput } from '@repurpose/core/engine';
 import { fineTuneFiles } from '@repurpose/core/node';
-import { choiceFlag, noPositionals, parseFlags, rangeFlag, requireFlag, textFlag, numberListFlag, listFlag } from '../args.js';
+import { bytesFlag, choiceFlag, noPositionals, parseFlags, rangeFlag, requireFlag, textFlag, numberListFlag, listFlag } from '../args.js';
 import { BACKEND_FLAGS, BACKEND_HELP, openBackend, parseBackendFlags } from '../backend-option.js';
 import { CliError } from '../cli-error.js';
 import { parseJsonText, readInputText, statInput } from '../files/input-file.js';
@@ -34,6 +34,9 @@ export const TRAIN_HELP = `repurpose train — fine-tune a model folder on a pai
                             --train-pairs N, --flop-budget FLOP)
  training:
   --batch-size N            pairs per step instead of the plan's (a recipe says 1024)
+  --mini-batch M            GradCache: embed and back-propagate M pairs at a time (same gradient)
+  --memory-cap SIZE         GradCache with the largest mini-batch whose estimated peak fits SIZE (4GB);
+                            with --backend onnx, ONNX Runtime's own arena is not counted
   --lr X                    peak learning rate (default 1e-3; warm-up 10%, cosine to 0)
   --epochs N                passes over the training pairs (default 1)
   --seed N                  data order seed (default 0)
@@ -71,6 +74,8 @@ export const FLAGS = {
   'train-pairs': { type: 'string' },
   'flop-budget': { type: 'string' },
   'batch-size': { type: 'string' },
+  'mini-batch': { type: 'string' },
+  'memory-cap': { type: 'string' },
   lr: { type: 'string' },
   epochs: { type: 'string' },
   seed: { type: 'string' },
@@ -99,6 +104,8 @@ export const TRAIN_FIELD_FLAGS: Record<string, string> = {
   'options.plan.method': '--method',
   'options.heldOut': '--held-out',
   'options.batchSize': '--batch-size',
+  'options.miniBatch': '--mini-batch',
+  'options.memoryCap': '--memory-cap',
   'options.maxPairs': '--max-pairs',
   'options.models': '--model',
   'options.plan.options.models': '--model',
@@ -134,6 +141,8 @@ export async function train(argv: string[], out: (text: string) => void): Promis
     ...(v.ledger !== undefined ? { ledger: v.ledger } : {}),
     ...(v.sts !== undefined ? { scoredFile: v.sts } : {}),
     ...opt('batchSize', whole('batch-size', 1, 'pairs per step', 2 ** 24)),
+    ...opt('miniBatch', whole('mini-batch', 1, 'pairs per GradCache mini-batch', 2 ** 24)),
+    ...opt('memoryCap', bytesFlag('memory-cap', v['memory-cap'])),
     ...opt('peakLearningRate', rangeFlag('lr', v.lr, { min: 0, above: true, max: 1, what: 'peak learning rate' })),
     ...opt('epochs', whole('epochs', 1, 'epochs', 10_000)),
     ...opt('seed', whole('seed', 0, 'a seed', 2 ** 31)),

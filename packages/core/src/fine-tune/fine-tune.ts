@@ -93,6 +93,13 @@ export interface FineTuneOptions {
   /** STS-style pairs to report Spearman's ρ on. */
   readonly scored?: readonly ScoredPair[];
   readonly bootstrap?: BootstrapOptions;
+  /**
+   * GradCache (docs/training.md): embed and back-propagate the batch this many pairs at a time, with
+   * the full batch's gradient. A setting of the run (a resume must repeat it).
+   */
+  readonly miniBatch?: number;
+  /** Peak bytes the step may use: the trainer picks the GradCache mini-batch from it (docs/training.md). */
+  readonly memoryCap?: number;
   /** Steps in this call at most (the run can be resumed). */
   readonly maxSteps?: number;
   readonly signal?: AbortSignal;
@@ -169,6 +176,8 @@ const Schema = z
     evalEvery: integerAtLeast(1, '(steps)').optional(),
     scored: z.array(z.looseObject({ first: z.string(), second: z.string(), score: z.number() })).optional(),
     bootstrap: z.looseObject({}).optional(),
+    miniBatch: integerAtLeast(1, '(pairs per GradCache mini-batch)').optional(),
+    memoryCap: positiveNumber('(bytes)').optional(),
     maxSteps: integerAtLeast(0, '(steps)').optional(),
     signal: z.custom<AbortSignal>((v) => typeof v === 'object' && v !== null && typeof (v as AbortSignal).aborted === 'boolean', expect('an AbortSignal')).optional(),
     hardware: z.string().optional(),
@@ -327,6 +336,8 @@ export async function fineTune(options: FineTuneOptions, onEvent: (event: FineTu
         ...(cadence !== undefined ? { checkpointEvery: cadence } : {}),
         ...(resume ? { resume: resume.trainer } : {}),
         ...(options.maxSteps !== undefined ? { maxSteps: options.maxSteps } : {}),
+        ...(options.miniBatch !== undefined ? { miniBatch: options.miniBatch } : {}),
+        ...(options.memoryCap !== undefined ? { memoryCap: options.memoryCap } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
       },
       (event) => {
