@@ -73,6 +73,8 @@ export interface OpenBackendOptions {
   readonly warn?: (line: string) => void;
   /** The ORT module specifier; default 'onnxruntime-node'. A test names a missing one to see the fallback. */
   readonly ortModule?: string;
+  /** ONNX Runtime session options (e.g. `{ enableCpuMemArena: false }` under a memory cap). */
+  readonly sessionOptions?: Readonly<Record<string, unknown>>;
 }
 
 interface LoadedOrt {
@@ -134,9 +136,8 @@ export async function openBackend(request: BackendRequest, options: OpenBackendO
     return { kind: 'reference', backend, label: 'reference (TypeScript, one thread)', fallback: note, dispose: () => backend.dispose?.() };
   }
   const threads = request.threads;
-  const backend = options.worker
-    ? createOnnxWorkerBackend({ ortModule: loaded.url, ...(threads !== undefined ? { threads } : {}) })
-    : createOnnxBackend({ ort: loaded.ort, ...(threads !== undefined ? { threads } : {}) });
+  const extra = { ...(threads !== undefined ? { threads } : {}), ...(options.sessionOptions ? { sessionOptions: options.sessionOptions } : {}) };
+  const backend = options.worker ? createOnnxWorkerBackend({ ortModule: loaded.url, ...extra }) : createOnnxBackend({ ort: loaded.ort, ...extra });
   const label = `onnx (${specifier} ${loaded.version}${threads !== undefined ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''}${options.worker ? ', in a worker' : ''})`;
   return { kind: 'onnx', backend, label, dispose: () => backend.dispose?.() };
 }

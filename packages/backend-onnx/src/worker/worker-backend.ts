@@ -1,6 +1,6 @@
 /**
- * `createOnnxWorkerBackend`: the ONNX backend with ONNX Runtime in a worker (Node) — a child process
- * by default, or a `worker_threads` thread (`isolation: 'thread'`).
+ * `createOnnxWorkerBackend`: the ONNX backend with ONNX Runtime in a worker (Node) — a
+ * `worker_threads` thread by default, or a child process (`isolation: 'process'`).
  * `session.run` blocks the thread it runs on for the whole step; here that is the worker's, so the
  * caller's event loop — progress bars, timers, SIGINT handlers, an AbortSignal — stays live while a
  * step computes. It is a Backend like any other: the trainer needs no change. Resident tensors stay in
@@ -32,7 +32,7 @@ export interface OnnxWorkerBackendOptions {
   readonly sessionOptions?: Readonly<Record<string, unknown>>;
   /** The worker script; default the built `onnx-worker.js` beside this package's entry. */
   readonly workerUrl?: URL;
-  /** 'process' (default): a child process with the malloc settings above; 'thread': a worker thread. */
+  /** 'thread' (default): a worker_threads thread; 'process': a child process with the malloc settings above (docs/onnx.md). */
   readonly isolation?: 'process' | 'thread';
 }
 
@@ -100,7 +100,7 @@ function rethrow(e: WireError): never {
 }
 
 export function createOnnxWorkerBackend(options: OnnxWorkerBackendOptions = {}): OnnxWorkerBackend {
-  const { ortModule = 'onnxruntime-node', workerUrl, isolation = 'process', ...backendOptions } = options;
+  const { ortModule = 'onnxruntime-node', workerUrl, isolation = 'thread', ...backendOptions } = options;
   if (typeof ortModule !== 'string' || ortModule === '') throw new ValidationError('options.ortModule', ortModule, "a module specifier such as 'onnxruntime-node'");
   if (isolation !== 'process' && isolation !== 'thread') throw new ValidationError('options.isolation', isolation, "'process' or 'thread'");
   const url = workerUrl ?? new URL('./onnx-worker.js', import.meta.url);
