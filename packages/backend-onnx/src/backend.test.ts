@@ -23,7 +23,7 @@ describe('createOnnxBackend', () => {
     const be = testBackend();
     expect(be.name).toBe('onnx');
     expect(be.support.dtypes).toEqual(['f32', 'f64', 'i32']);
-    expect(be.support.composites).toEqual(['softmax', 'logSoftmax', 'layerNorm', 'gelu', 'attention']);
+    expect(be.support.composites).toEqual(['softmax', 'logSoftmax', 'layerNorm', 'gelu', 'attention', 'adamMoment', 'adamwParam']);
     expect(be.support.resident).toBe(true);
     expect(createOnnxBackend({ ort: ORT, composites: [] }).support.composites).toEqual([]);
   });

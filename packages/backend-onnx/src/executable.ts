@@ -1,14 +1,19 @@
 /**
- * A compiled graph on ONNX Runtime: one InferenceSession over the lowered model. `run` checks every
- * feed against the compiled input (name, dtype, shape — a clear GraphError instead of ORT's message),
- * wraps host feeds without copying, and returns outputs as HostTensors over ORT's own buffers; with
- * run options it returns only the chosen outputs (`outputs`, fetched alone from ORT) and keeps those
- * named in `resident` as ORT tensors (parameters and moments between training steps). Not
- * thread-safe across concurrent runs of one executable — the trainer runs steps in order.
+ * A compiled graph on ONNX Runtime: one InferenceSession over the lowered device graph, then the AdamW
+ * updates the split moved to the host (host-update/split.ts). `run` checks every feed against the
+ * compiled input (name, dtype, shape — a clear GraphError instead of ORT's message), wraps host feeds
+ * without copying, and returns outputs as HostTensors over ORT's own buffers; with run options it
+ * returns only the chosen outputs (`outputs`, fetched alone from ORT) and keeps those named in
+ * `resident` as ORT tensors (parameters and moments between training steps). A host update whose
+ * parameter and moments are fed resident and returned resident runs in place and donates the fed
+ * handles (the contract's `updates`); otherwise it works on copies and the feeds stay untouched.
+ * Not thread-safe across concurrent runs of one executable — the trainer runs steps in order.
  */
-import { GraphError, type Executable, type Feed, type Graph, type HostTensor, sameShape } from '@repurpose/core/engine';
-import type { OrtModule, OrtSession, OrtTensor } from './ort-module.js';
-import { BACKEND_NAME, ortTensorOf, residentOf, toHost, toOrt } from './resident.js';
+import { GraphError, type Executable, type Feed, type Graph, type HostTensor, type ResidentTensor, sameShape } from '@repurpose/core/engine';
+import { adamwInPlace } from './host-update/adamw-kernel.js';
+import { HOST_VALUE_PREFIX, type HostUpdate } from './host-update/split.js';
+import type { OrtModule, OrtSession, OrtTensor, OrtTensorType } from './ort-module.js';
+import { BACKEND_NAME, donateResident, ortTensorOf, residentOf, toHost, toOrt } from './resident.js';
 
 /** The contract's run options: which outputs to return and which of them stay resident. */
 export interface OnnxRunOptions {
@@ -23,12 +28,32 @@ export interface OnnxExecutable extends Executable {
   run(feeds: Readonly<Record<string, Feed>>, options: OnnxRunOptions): Promise<Record<string, Feed>>;
 }
 
-export function makeExecutable(ort: OrtModule, session: OrtSession, graph: Graph, model: Uint8Array, outputNames: ReadonlyMap<string, string>): OnnxExecutable {
+/** What compile hands over: the full prepared graph, the device part ORT runs, and the host updates. */
+export interface CompiledParts {
+  readonly graph: Graph;
+  readonly device: Graph;
+  readonly updates: readonly HostUpdate[];
+  readonly model: Uint8Array;
+  /** Device output name → ONNX output name. */
+  readonly outputNames: ReadonlyMap<string, string>;
+}
+
+type Floats = Float32Array | Float64Array;
+
+/** `session` is undefined when the device graph has no outputs (a standalone AdamW graph). */
+export function makeExecutable(ort: OrtModule, session: OrtSession | undefined, parts: CompiledParts): OnnxExecutable {
+  const { graph, device, updates, model, outputNames } = parts;
   let disposed = false;
+  const inputIds = new Set(graph.inputs.map((i) => i.id));
+  const deviceInputs = new Set(device.inputs.map((i) => i.id));
+  const deviceOutputs = new Set(device.outputs.map((o) => o.name));
+  const outputNamesAll = graph.outputs.map((o) => o.name);
+  const updateOf = new Map<string, HostUpdate>();
+  for (const u of updates) for (const name of Object.values(u.outputs)) updateOf.set(name, u);
+
   const ortFeeds = (feeds: Readonly<Record<string, Feed>>): Record<string, OrtTensor> => {
     if (disposed) throw new GraphError('executable', 'disposed', 'a live executable (compile the graph again)');
-    const ids = new Set(graph.inputs.map((i) => i.id));
-    for (const name of Object.keys(feeds)) if (!ids.has(name)) throw new GraphError(`feeds.${name}`, 'a tensor', `no feed: the graph has no input ${JSON.stringify(name)}`);
+    for (const name of Object.keys(feeds)) if (!inputIds.has(name)) throw new GraphError(`feeds.${name}`, 'a tensor', `no feed: the graph has no input ${JSON.stringify(name)}`);
     const out: Record<string, OrtTensor> = {};
     for (const input of graph.inputs) {
       const want = `${input.type.dtype}[${input.type.shape}]`;
@@ -49,8 +74,8 @@ export function makeExecutable(ort: OrtModule, session: OrtSession, graph: Graph
   };
 
   const select = (options: OnnxRunOptions): { outputs: readonly string[]; resident: ReadonlySet<string> } => {
-    const outputs = options.outputs ?? graph.outputs.map((o) => o.name);
-    for (const name of outputs) if (!outputNames.has(name)) throw new GraphError('run options.outputs', name, `an output of the graph (${[...outputNames.keys()].join(', ')})`);
+    const outputs = options.outputs ?? outputNamesAll;
+    for (const name of outputs) if (!updateOf.has(name) && !outputNames.has(name)) throw new GraphError('run options.outputs', name, `an output of the graph (${outputNamesAll.join(', ')})`);
     const returned = new Set(outputs);
     for (const name of options.resident ?? []) if (!returned.has(name)) throw new GraphError('run options.resident', name, 'an output the run returns');
     return { outputs, resident: new Set(options.resident ?? []) };
@@ -60,17 +85,46 @@ export function makeExecutable(ort: OrtModule, session: OrtSession, graph: Graph
   async function run(feeds: Readonly<Record<string, Feed>>, options: OnnxRunOptions): Promise<Record<string, Feed>>;
   async function run(feeds: Readonly<Record<string, Feed>>, options: OnnxRunOptions = {}): Promise<Record<string, Feed>> {
     const { outputs, resident } = select(options);
-    const ortIn = ortFeeds(feeds);
-    const fetches = outputs.map((name) => outputNames.get(name)!);
-    const results = options.outputs ? await session.run(ortIn, fetches) : await session.run(ortIn);
+    const all = ortFeeds(feeds);
+    const pending = [...new Set(outputs.filter((n) => updateOf.has(n)).map((n) => updateOf.get(n)!))];
+    const fetch = new Set(outputs.filter((n) => deviceOutputs.has(n)));
+    for (const u of pending) for (const id of [u.grad, u.decay, u.stepSize, u.bc2Sqrt]) if (!inputIds.has(id)) fetch.add(`${HOST_VALUE_PREFIX}${id}`);
+    const ortIn: Record<string, OrtTensor> = {};
+    for (const id of deviceInputs) ortIn[id] = all[id]!;
+    const results = fetch.size === 0 || !session ? {} : await session.run(ortIn, [...fetch].map((name) => outputNames.get(name)!));
+    const fetched = (name: string): OrtTensor => results[outputNames.get(name)!]!;
+    const value = (id: string): Floats => (inputIds.has(id) ? all[id]! : fetched(`${HOST_VALUE_PREFIX}${id}`)).data as Floats;
+
     const out: Record<string, Feed> = {};
+    for (const u of pending) Object.assign(out, applyUpdate(u, feeds, all, value, new Set(outputs), resident));
     for (const name of outputs) {
-      const t = results[outputNames.get(name)!]!;
+      if (updateOf.has(name)) continue;
+      const t = fetched(name);
       const host = toHost(t, `outputs.${name}`);
       out[name] = resident.has(name) ? residentOf(t, host.dtype, host.shape) : host;
     }
     return out;
   }
+
+  /** Runs one host update; returns its requested outputs. */
+  const applyUpdate = (u: HostUpdate, feeds: Readonly<Record<string, Feed>>, all: Record<string, OrtTensor>, value: (id: string) => Floats, wanted: ReadonlySet<string>, resident: ReadonlySet<string>): Record<string, Feed> => {
+    const ids = [u.param, u.m, u.v] as const;
+    const names = [u.outputs.param, u.outputs.m, u.outputs.v] as const;
+    const tensors = ids.map((id) => all[id]!);
+    const inPlace = names.every((n) => wanted.has(n) && resident.has(n)) && ids.every((id) => 'kind' in feeds[id]!) && new Set(tensors).size === 3;
+    const arrays = ids.map((id) => (inPlace ? value(id) : value(id).slice())) as [Floats, Floats, Floats];
+    const scalar = (id: string) => value(id)[0]!;
+    adamwInPlace(arrays[0], arrays[1], arrays[2], value(u.grad), { decay: scalar(u.decay), stepSize: scalar(u.stepSize), bc2Sqrt: scalar(u.bc2Sqrt), beta1: u.beta1, beta2: u.beta2, eps: u.eps });
+    const out: Record<string, Feed> = {};
+    names.forEach((name, i) => {
+      if (!wanted.has(name)) return;
+      const t = tensors[i]!;
+      const next = new ort.Tensor(t.type as OrtTensorType, arrays[i]!, t.dims);
+      if (!resident.has(name)) out[name] = toHost(next, `outputs.${name}`);
+      else out[name] = inPlace ? donateResident(feeds[ids[i]!] as ResidentTensor, next) : residentOf(next, graph.inputs.find((x) => x.id === ids[i])!.type.dtype, t.dims);
+    });
+    return out;
+  };
 
   return {
     graph,
@@ -79,7 +133,7 @@ export function makeExecutable(ort: OrtModule, session: OrtSession, graph: Graph
     dispose: () => {
       if (disposed) return;
       disposed = true;
-      void session.release();
+      void session?.release();
     },
   };
 }

@@ -8,6 +8,12 @@ import { ValidationError } from '@repurpose/core';
 import { COMPOSITE_KINDS, type CompositeKind } from '@repurpose/core/engine';
 import { isOrtModule, type OrtModule } from './ort-module.js';
 
+/**
+ * The composites claimed by default: those with an ONNX op (backward ones are decomposed), and the
+ * AdamW composites, whose per-tensor updates run on the host after ORT (host-update/split.ts).
+ */
+export const ONNX_COMPOSITES: readonly CompositeKind[] = Object.freeze(['softmax', 'logSoftmax', 'layerNorm', 'gelu', 'attention', 'adamMoment', 'adamwParam']);
+
 export interface OnnxBackendOptions {
   /** `import * as ort from 'onnxruntime-node'` (Node) or `'onnxruntime-web'` (browsers, wasm). */
   readonly ort: OrtModule;
@@ -17,7 +23,7 @@ export interface OnnxBackendOptions {
   readonly threads?: number;
   /** Default 'all' (ORT fuses Transpose+MatMul, Gelu, LayerNorm…). */
   readonly optimization?: 'disabled' | 'basic' | 'extended' | 'all';
-  /** Composites lowered as one ONNX op (or, for backward ones, in place); the rest are decomposed by the engine first. Default the five forward composites. */
+  /** Composites lowered as one ONNX op (or, for backward ones, in place); the rest are decomposed by the engine first. Default ONNX_COMPOSITES (the five forward ones and AdamW's, which run on the host). */
   readonly composites?: readonly CompositeKind[];
   /** Extra ORT session options, passed through (profiling, `extra` config entries such as spinning). */
   readonly sessionOptions?: Readonly<Record<string, unknown>>;
@@ -63,7 +69,7 @@ export function resolveOnnxOptions(options: unknown): ResolvedOnnxOptions {
     executionProviders: parsed.data.executionProviders ?? ['cpu'],
     threads: parsed.data.threads,
     optimization: parsed.data.optimization ?? 'all',
-    composites: parsed.data.composites ?? ['softmax', 'logSoftmax', 'layerNorm', 'gelu', 'attention'],
+    composites: parsed.data.composites ?? ONNX_COMPOSITES,
     sessionOptions: parsed.data.sessionOptions ?? {},
   };
 }
