@@ -6,9 +6,13 @@
  * the reference kernel's rule, so a fully masked row comes out uniform, as there.
  *
  * Up to DIRECT_KEYS keys a direct program runs instead: one invocation per (batch element, query
- * row), three passes over the keys (max, sum, weighted values accumulated in the output row), no
- * workgroup memory and no barriers — software adapters run barriers as coroutine switches
+ * row), the row's scores in a private array of DIRECT_KEYS f32 (one pass over the keys for the
+ * scores and their max, one for the exponentials and their sum, then each output column accumulated
+ * in a register and stored once), no workgroup memory and no barriers — software adapters run barriers as coroutine switches
  * (SwiftShader, see matmul.ts), and short rows leave most of a 64-wide workgroup idle anyway.
+ *
+ * q, k and v of f16 are widened to f32 as they are read; scores, sums and the weighted values are
+ * f32 and each output element is rounded to f16 once, at the store.
  *
  * Limits: S ≤ 2048 keys (8 KiB of workgroup memory; GPT-NeoX's context is 2048), checked at compile
  * time with a clear error. Not flash attention: the [T, S] scores are not tiled over S, and backward
@@ -16,7 +20,7 @@
  */
 import { lowestFinite } from '@repurpose/core/engine';
 import { BackendError } from '../device/errors.js';
-import { wgslDType } from '../wgsl/dtype.js';
+import { load, store, wgslDType } from '../wgsl/dtype.js';
 import { decompose, linearEntry, storage, uniformBlock } from '../wgsl/indexing.js';
 import { broadcastView } from '../wgsl/map.js';
 import { type Binding, type WgslDType, f32Bits, linearDispatch, program, uniforms } from '../wgsl/program.js';
@@ -54,8 +58,8 @@ ${storage(2, 'q', T, 'read')}
 ${storage(3, 'k', T, 'read')}
 ${storage(4, 'v', T, 'read')}
 ${s.mask === null ? '' : storage(5, 'mask', s.mask, 'read')}
-var<workgroup> scores: array<${T}, ${MAX_ATTENTION_KEYS}>;
-var<workgroup> partial: array<${T}, ${WG}>;
+var<workgroup> scores: array<f32, ${MAX_ATTENTION_KEYS}>;
+var<workgroup> partial: array<f32, ${WG}>;
 @compute @workgroup_size(${WG})
 fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
   let T = p(0u);
@@ -75,7 +79,7 @@ ${decompose('batch', s.batchRank, shape, 'b')}
     var score = lowest;
     if (${allowed.length === 0 ? 'true' : allowed.join(' && ')}) {
       var acc = 0.0;
-      for (var c = 0u; c < HS; c = c + 1u) { acc = acc + q[qRow + c] * k[kBase + j * HS + c]; }
+      for (var c = 0u; c < HS; c = c + 1u) { acc = acc + ${load(T, 'q[qRow + c]')} * ${load(T, 'k[kBase + j * HS + c]')}; }
       score = acc * scale;
     }
     scores[j] = score;
@@ -104,8 +108,8 @@ ${decompose('batch', s.batchRank, shape, 'b')}
   let total = partial[0];
   for (var c = li; c < HV; c = c + ${WG}u) {
     var acc = 0.0;
-    for (var j = 0u; j < S; j = j + 1u) { acc = acc + scores[j] * v[vBase + j * HV + c]; }
-    out[(batch * T + i) * HV + c] = acc / total;
+    for (var j = 0u; j < S; j = j + 1u) { acc = acc + scores[j] * ${load(T, 'v[vBase + j * HV + c]')}; }
+    out[(batch * T + i) * HV + c] = ${store(T, 'acc / total')};
   }
 }`;
 }
@@ -121,13 +125,7 @@ export function attentionDirectWgsl(s: AttentionSpec): string {
   const dot = (slot: number) => ['0u', ...Array.from({ length: s.batchRank }, (_, d) => `b${d} * p(${slot + d}u)`)].join(' + ');
   const maskAt = s.mask === null ? '' : `${dot(mS)} + i * p(${mS + s.batchRank}u) + j * p(${mS + s.batchRank + 1}u)`;
   const allowed = [s.causal ? 'j + T <= i + S' : '', s.mask === null ? '' : `mask[${maskAt}] != ${s.mask === 'i32' ? '0i' : '0.0'}`].filter((c) => c !== '');
-  // The score of key j, as in the tiled program (the same products in the same order).
-  const score = `    var score = lowest;
-    if (${allowed.length === 0 ? 'true' : allowed.join(' && ')}) {
-      var acc = 0.0;
-      for (var c = 0u; c < HS; c = c + 1u) { acc = acc + q[qRow + c] * k[kBase + j * HS + c]; }
-      score = acc * scale;
-    }`;
+  const T = s.dtype;
   const body = `  let T = p(0u);
   let S = p(1u);
   let HS = p(2u);
@@ -141,20 +139,30 @@ ${decompose('batch', s.batchRank, shape, 'b')}
   let kBase = ${dot(kS)};
   let vBase = ${dot(vS)};
   let oRow = idx * HV;
+  // The scores as in the tiled program (the same products in the same order), kept in registers.
+  var scores: array<f32, ${DIRECT_KEYS}>;
   var m = lowest;
   for (var j = 0u; j < S; j = j + 1u) {
-${score}
+    var score = lowest;
+    if (${allowed.length === 0 ? 'true' : allowed.join(' && ')}) {
+      var acc = 0.0;
+      for (var c = 0u; c < HS; c = c + 1u) { acc = acc + ${load(T, 'q[qRow + c]')} * ${load(T, 'k[kBase + j * HS + c]')}; }
+      score = acc * scale;
+    }
+    scores[j] = score;
     m = max(m, score);
   }
   var total = 0.0;
-  for (var c = 0u; c < HV; c = c + 1u) { out[oRow + c] = 0.0; }
   for (var j = 0u; j < S; j = j + 1u) {
-${score}
-    let e = exp(score - m);
+    let e = exp(scores[j] - m);
+    scores[j] = e;
     total = total + e;
-    for (var c = 0u; c < HV; c = c + 1u) { out[oRow + c] = out[oRow + c] + e * v[vBase + j * HV + c]; }
   }
-  for (var c = 0u; c < HV; c = c + 1u) { out[oRow + c] = out[oRow + c] / total; }`;
+  for (var c = 0u; c < HV; c = c + 1u) {
+    var acc = 0.0;
+    for (var j = 0u; j < S; j = j + 1u) { acc = acc + scores[j] * ${load(T, 'v[vBase + j * HV + c]')}; }
+    out[oRow + c] = ${store(T, 'acc / total')};
+  }`;
   return [
     uniformBlock(countSlot + 1),
     storage(1, 'out', s.dtype, 'read_write'),

@@ -6,7 +6,7 @@ import { type SoftmaxGradSpec, type SoftmaxSpec, softmaxGradWgsl, softmaxWgsl } 
 
 export function softmaxPass(type: TensorType, axis: number, log: boolean): Pass {
   const dtype = wgslDType(type.dtype, log ? 'logSoftmax dtype' : 'softmax dtype');
-  if (dtype !== 'f32') throw new Error('softmax needs a float tensor (the graph checker should have caught this)');
+  if (dtype === 'i32') throw new Error('softmax needs a float tensor (the graph checker should have caught this)');
   const shape = type.shape;
   const len = shape[axis]!;
   const inner = shape.slice(axis + 1).reduce((n, d) => n * d, 1);

@@ -1,13 +1,14 @@
 /**
  * Reductions over any set of axes: one invocation per output element walks the reduced elements in
- * row-major order, accumulating in the element type (the reference accumulates in doubles, hence
- * the f32 tolerance of the conformance tests). Kept and reduced axes each have their own shape and
+ * row-major order, accumulating in the compute type (f32 for f32 and f16, i32 for i32; the reference
+ * accumulates in doubles, hence the f32 tolerance of the conformance tests). Kept and reduced axes each have their own shape and
  * input strides in uniforms; only their ranks are in the program.
  *
  * Not a tree reduction: a long reduction (a loss over the whole batch) is one serial loop per output.
  * A workgroup-parallel variant is the performance issue's business, not correctness's.
  */
 import type { Shape } from '@repurpose/core/engine';
+import { computeType, load, store } from './dtype.js';
 import { decompose, linearEntry, storage, uniformBlock } from './indexing.js';
 import { contiguous } from './map.js';
 import { type Pass, type WgslDType, linearDispatch, program, uniforms } from './program.js';
@@ -32,19 +33,20 @@ export function reduceWgsl(s: ReduceSpec): string {
   const sumOf = (rank: number, strideSlot: number, prefix: string) =>
     ['0u', ...Array.from({ length: rank }, (_, d) => `${prefix}${d} * p(${strideSlot + d}u)`)].join(' + ');
   // max starts from −∞ read at run time (slot 2 + …): a constant −∞ would be a WGSL creation error.
-  const init = s.op === 'max' ? (s.dtype === 'f32' ? `bitcast<f32>(p(${total}u))` : `bitcast<i32>(p(${total}u))`) : `${s.dtype}(0)`;
+  const C = computeType(s.dtype);
+  const init = s.op === 'max' ? `bitcast<${C}>(p(${total}u))` : `${C}(0)`;
   const step = s.op === 'max' ? 'acc = max(acc, v);' : 'acc = acc + v;';
-  const finish = s.op === 'mean' ? `acc / ${s.dtype}(p(1u))` : 'acc';
+  const finish = s.op === 'mean' ? `acc / ${C}(p(1u))` : 'acc';
   const body = [
     decompose('idx', s.keptRank, keptShape, 'k'),
     `  let base = ${sumOf(s.keptRank, keptStrides, 'k')};`,
     `  var acc = ${init};`,
     '  for (var j = 0u; j < p(1u); j = j + 1u) {',
     decompose('j', s.reducedRank, redShape, 'r', '    '),
-    `    let v = x[base + ${sumOf(s.reducedRank, redStrides, 'r')}];`,
+    `    let v = ${load(s.dtype, `x[base + ${sumOf(s.reducedRank, redStrides, 'r')}]`)};`,
     `    ${step}`,
     '  }',
-    `  out[idx] = ${finish};`,
+    `  out[idx] = ${store(s.dtype, finish)};`,
   ].filter((l) => l !== '');
   return [uniformBlock(total + 1), storage(1, 'out', s.dtype, 'read_write'), storage(2, 'x', s.dtype, 'read'), linearEntry(0, body.join('\n'))].join('\n');
 }
@@ -58,7 +60,7 @@ export function reducePass(op: ReduceOp, dtype: WgslDType, shape: Shape, axes: r
   const spec: ReduceSpec = { kind: 'reduce', op, dtype, keptRank: kept.length, reducedRank: reduced.length };
   return {
     program: program(spec, reduceWgsl),
-    uniforms: uniforms([outputs, count, ...kept.map((d) => shape[d]!), ...kept.map((d) => strides[d]!), ...reduced.map((d) => shape[d]!), ...reduced.map((d) => strides[d]!), op !== 'max' ? 0 : dtype === 'f32' ? 0xff800000 : 0x80000000]),
+    uniforms: uniforms([outputs, count, ...kept.map((d) => shape[d]!), ...kept.map((d) => strides[d]!), ...reduced.map((d) => shape[d]!), ...reduced.map((d) => strides[d]!), op !== 'max' ? 0 : dtype === 'i32' ? 0x80000000 : 0xff800000]),
     bindings: [{ kind: 'output' }, { kind: 'input', index: 0 }],
     dispatch: linearDispatch(outputs),
   };

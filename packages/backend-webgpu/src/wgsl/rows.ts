@@ -4,8 +4,11 @@
  * passes over the row serially — three reads for softmax, three for layerNorm — so the results use
  * the same two-pass formulas as the reference (max-shifted exponentials; mean, then biased variance).
  *
+ * Rows are read as f32 and accumulated in f32 (for f16 storage too); each result is stored once.
+ *
  * Not a workgroup reduction: rows here are hidden sizes and sequence lengths (≤ a few thousand).
  */
+import { load, store } from './dtype.js';
 import { linearEntry, storage, uniformBlock } from './indexing.js';
 import type { WgslDType } from './program.js';
 
@@ -17,7 +20,8 @@ export interface SoftmaxSpec {
 
 export function softmaxWgsl(s: SoftmaxSpec): string {
   // slots: 0 rows (outer·inner), 1 length, 2 inner
-  const write = s.log ? 'out[at] = x[at] - m - log(total);' : 'out[at] = exp(x[at] - m) / total;';
+  const x = (at: string) => load(s.dtype, `x[${at}]`);
+  const write = s.log ? `out[at] = ${store(s.dtype, `${x('at')} - m - log(total)`)};` : `out[at] = ${store(s.dtype, `exp(${x('at')} - m) / total`)};`;
   return [
     uniformBlock(3),
     storage(1, 'out', s.dtype, 'read_write'),
@@ -28,10 +32,10 @@ export function softmaxWgsl(s: SoftmaxSpec): string {
         '  let len = p(1u);',
         '  let inner = p(2u);',
         '  let base = (idx / inner) * len * inner + idx % inner;',
-        '  var m = x[base];',
-        '  for (var j = 1u; j < len; j = j + 1u) { m = max(m, x[base + j * inner]); }',
+        `  var m = ${x('base')};`,
+        `  for (var j = 1u; j < len; j = j + 1u) { m = max(m, ${x('base + j * inner')}); }`,
         '  var total = 0.0;',
-        '  for (var j = 0u; j < len; j = j + 1u) { total = total + exp(x[base + j * inner] - m); }',
+        `  for (var j = 0u; j < len; j = j + 1u) { total = total + exp(${x('base + j * inner')} - m); }`,
         '  for (var j = 0u; j < len; j = j + 1u) {',
         '    let at = base + j * inner;',
         `    ${write}`,
@@ -48,6 +52,7 @@ export interface LayerNormSpec {
 
 export function layerNormWgsl(s: LayerNormSpec): string {
   // slots: 0 rows, 1 length, 2 eps (f32 bits)
+  const x = (at: string) => load(s.dtype, `x[${at}]`);
   return [
     uniformBlock(3),
     storage(1, 'out', s.dtype, 'read_write'),
@@ -60,12 +65,12 @@ export function layerNormWgsl(s: LayerNormSpec): string {
         '  let len = p(1u);',
         '  let base = idx * len;',
         '  var total = 0.0;',
-        '  for (var j = 0u; j < len; j = j + 1u) { total = total + x[base + j]; }',
+        `  for (var j = 0u; j < len; j = j + 1u) { total = total + ${x('base + j')}; }`,
         '  let mean = total / f32(len);',
         '  var squares = 0.0;',
-        '  for (var j = 0u; j < len; j = j + 1u) { let d = x[base + j] - mean; squares = squares + d * d; }',
+        `  for (var j = 0u; j < len; j = j + 1u) { let d = ${x('base + j')} - mean; squares = squares + d * d; }`,
         '  let inv = 1.0 / sqrt(squares / f32(len) + bitcast<f32>(p(2u)));',
-        '  for (var j = 0u; j < len; j = j + 1u) { out[base + j] = (x[base + j] - mean) * inv * weight[j] + bias[j]; }',
+        `  for (var j = 0u; j < len; j = j + 1u) { out[base + j] = ${store(s.dtype, `(${x('base + j')} - mean) * inv * ${load(s.dtype, 'weight[j]')} + ${load(s.dtype, 'bias[j]')}`)}; }`,
       ].join('\n'),
     ),
   ].join('\n');
@@ -83,8 +88,10 @@ export interface SoftmaxGradSpec {
  */
 export function softmaxGradWgsl(s: SoftmaxGradSpec): string {
   // slots: 0 rows (outer·inner), 1 length, 2 inner
-  const term = s.log ? 'dy[at]' : 'dy[at] * y[at]';
-  const write = s.log ? 'out[at] = dy[at] - exp(y[at]) * total;' : 'out[at] = y[at] * (dy[at] - total);';
+  const y = load(s.dtype, 'y[at]');
+  const dy = load(s.dtype, 'dy[at]');
+  const term = s.log ? dy : `${dy} * ${y}`;
+  const write = `out[at] = ${store(s.dtype, s.log ? `${dy} - exp(${y}) * total` : `${y} * (${dy} - total)`)};`;
   return [
     uniformBlock(3),
     storage(1, 'out', s.dtype, 'read_write'),
