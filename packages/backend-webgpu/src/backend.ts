@@ -34,6 +34,13 @@ export interface WebGpuBackendOptions {
    * `shader-f16` whenever the adapter has it, for f16 graphs.
    */
   readonly requiredFeatures?: readonly GPUFeatureName[];
+  /**
+   * Reduce across workgroups with subgroup operations (softmax, layerNorm and their gradients over
+   * long rows, long reductions, the workgroup attention). Default: where the device has the
+   * `subgroups` feature and WGSL has the `subgroup_id` builtin; false forces the workgroup-memory
+   * path; true where either is missing is a BackendError naming it.
+   */
+  readonly subgroups?: boolean;
 }
 
 export interface WebGpuBackendStats {
@@ -50,6 +57,8 @@ export interface WebGpuBackend extends Backend {
   readonly device: GPUDevice;
   /** The adapter's description where the backend requested it (Node), else 'given device'. */
   readonly description: string;
+  /** Whether the kernels reduce with subgroup operations (options.subgroups). */
+  readonly subgroups: boolean;
   stats(): WebGpuBackendStats;
   compile(graph: Graph): Promise<WebGpuExecutable>;
   upload(tensor: HostTensor): Promise<ResidentTensor>;
@@ -78,6 +87,12 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     throw new BackendError('webgpu', `the given device lacks the feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (requiredFeatures); request the device with them from an adapter that offers them`);
   }
   const dtypes = device.features.has('shader-f16') ? WEBGPU_DTYPES_F16 : WEBGPU_DTYPES;
+  // The subgroup reduction needs the subgroup_id builtin, a WGSL language feature of the GPU object
+  // (Dawn's in Node, navigator.gpu in a browser), not of the device.
+  const language = node?.wgslLanguageFeatures ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu?.wgslLanguageFeatures;
+  const lacking = [device.features.has('subgroups') ? '' : 'the subgroups feature', language?.has('subgroup_id') === true ? '' : "WGSL's subgroup_id builtin"].filter((m) => m !== '');
+  if (options.subgroups === true && lacking.length > 0) throw new BackendError('webgpu', `subgroups: true, but this device lacks ${lacking.join(' and ')}`);
+  const subgroups = options.subgroups ?? lacking.length === 0;
   const support: BackendSupport = Object.freeze({ dtypes, composites: FUSED_COMPOSITES, resident: true });
   let lost: string | null = null;
   let disposed = false;
@@ -131,6 +146,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     failure,
     residents,
     countRead: (bytes) => (bytesRead += bytes),
+    kernels: Object.freeze({ subgroups }),
   };
   const STORAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
 
@@ -139,6 +155,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     support,
     device,
     description: node?.description ?? 'given device',
+    subgroups,
     stats: () => ({ buffersCreated, pipelines: pipelines.size, residentTensors: residents.count(), bytesRead }),
     upload: async (tensor) => {
       checkAlive();

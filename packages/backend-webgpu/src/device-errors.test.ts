@@ -8,6 +8,7 @@
  *   at creation, naming the feature; on a device without shader-f16, support.dtypes lacks f16 and an
  *   f16 graph is refused at compile, naming the value and the feature (the documented fallback is
  *   f32, chosen by the caller); with shader-f16 the same graph runs;
+ * - `subgroups: true` on a device without the feature: refused at creation, naming it;
  * - a tensor over maxStorageBufferBindingSize (128 MiB on lavapipe), as a graph input or as an
  *   intermediate value: refused at compile, before any buffer exists, naming the value, its scope,
  *   its size and the limit (tensors are not split across bindings).
@@ -62,6 +63,16 @@ describe.skipIf(gpu.backend === null)(`device errors on webgpu (${gpu.backend?.d
     const own = await requestNodeGpu({ optionalFeatures: [] });
     expect(own.device.features.has('shader-f16')).toBe(false);
     await expect(createWebGpuBackend({ device: own.device, requiredFeatures: ['shader-f16'] })).rejects.toThrow(/the given device lacks the feature shader-f16 \(requiredFeatures\)/);
+    own.release();
+  });
+
+  it('subgroups: true on a device without the subgroups feature is refused, naming it; by default that device takes the workgroup-memory path', async () => {
+    const own = await requestNodeGpu({ optionalFeatures: [] });
+    expect(own.device.features.has('subgroups')).toBe(false);
+    await expect(createWebGpuBackend({ device: own.device, subgroups: true })).rejects.toThrow(/subgroups: true, but this device lacks the subgroups feature/);
+    const plain = await createWebGpuBackend({ device: own.device });
+    expect(plain.subgroups).toBe(false);
+    plain.dispose();
     own.release();
   });
 

@@ -20,6 +20,8 @@ export interface NodeGpu {
   readonly device: GPUDevice;
   /** "vendor architecture description", for logs and skip messages. */
   readonly description: string;
+  /** The WGSL language features of Dawn's GPU object (e.g. 'subgroup_id'). */
+  readonly wgslLanguageFeatures: ReadonlySet<string>;
   /** Destroys the device and lets Dawn's GPU object go. */
   release(): void;
 }
@@ -27,7 +29,7 @@ export interface NodeGpu {
 const LIVE = new Set<unknown>();
 
 /** Features the backend uses where the adapter has them, and does without elsewhere. */
-export const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ['shader-f16'];
+export const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ['shader-f16', 'subgroups'];
 
 interface DawnModule {
   create(options: string[]): GPU;
@@ -83,6 +85,7 @@ export async function requestNodeGpu(options: NodeGpuOptions = {}): Promise<Node
       adapter,
       device,
       description,
+      wgslLanguageFeatures: new Set(gpu.wgslLanguageFeatures ?? []),
       release: () => {
         if (released) return;
         released = true;

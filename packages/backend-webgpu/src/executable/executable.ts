@@ -26,7 +26,7 @@ import {
 } from '@repurpose/core/engine';
 import { BackendError } from '../device/errors.js';
 import { KERNELS, type KernelTable } from '../kernels/index.js';
-import type { WebGpuKernel } from '../kernels/kernel.js';
+import type { KernelContext, WebGpuKernel } from '../kernels/kernel.js';
 import { wgslDType } from '../wgsl/dtype.js';
 import type { KernelPlan, Pass } from '../wgsl/program.js';
 import { type PlanStep, planBuffers } from './buffer-plan.js';
@@ -46,6 +46,8 @@ export interface DeviceContext {
   readonly residents: ResidentStore;
   /** Adds to the backend's count of bytes read back to the host. */
   countRead(bytes: number): void;
+  /** The device's build-time choices for kernels (subgroups or not). */
+  readonly kernels: KernelContext;
 }
 
 const STORAGE_USAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
@@ -58,10 +60,10 @@ function sameType(a: TensorType, b: TensorType): boolean {
   return a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 }
 
-function lower(node: GraphNode, types: ReadonlyMap<string, TensorType>): KernelPlan {
+function lower(node: GraphNode, types: ReadonlyMap<string, TensorType>, kernels: KernelContext): KernelPlan {
   const kernel = KERNELS[node.kind as keyof KernelTable] as WebGpuKernel<typeof node.kind> | null;
   if (kernel === null) throw new GraphError(`node ${node.id} (${node.kind})`, node.kind, 'an op this backend runs fused, or one prepareForBackend decomposes');
-  return kernel(node as never, node.inputs.map((v) => types.get(v)!));
+  return kernel(node as never, node.inputs.map((v) => types.get(v)!), kernels);
 }
 
 interface Recorded {
@@ -101,7 +103,7 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
       );
     }
   }
-  const plans = graph.nodes.map((node) => lower(node, types));
+  const plans = graph.nodes.map((node) => lower(node, types, ctx.kernels));
 
   const buffers = new Map<string, GPUBuffer>();
   const owned: GPUBuffer[] = [];

@@ -1,7 +1,8 @@
 /**
  * attention fused (forward): softmax(scale·q·kᵀ, disallowed keys at the lowest finite f32)·v, one
  * workgroup of 64 invocations per (batch element, query row). The row's scores live in workgroup
- * memory; max and sum are tree-reduced across the workgroup; each invocation then writes output
+ * memory; max and sum are reduced across the workgroup (with subgroup operations where the device
+ * has them, else a workgroup-memory tree: wgsl/workgroup-reduce.ts); each invocation then writes output
  * columns c ≡ its index (mod 64). Disallowed: causal j > i + S − T, or a mask element equal to 0 —
  * the reference kernel's rule, so a fully masked row comes out uniform, as there.
  *
@@ -22,14 +23,15 @@ import { lowestFinite } from '@repurpose/core/engine';
 import { BackendError } from '../device/errors.js';
 import { load, store, wgslDType } from '../wgsl/dtype.js';
 import { decompose, linearEntry, storage, uniformBlock } from '../wgsl/indexing.js';
+import { WG_REDUCE, workgroupReduceWgsl } from '../wgsl/workgroup-reduce.js';
 import { broadcastView } from '../wgsl/map.js';
 import { type Binding, type WgslDType, f32Bits, linearDispatch, program, uniforms } from '../wgsl/program.js';
-import { dispatch, input, type WebGpuKernel } from './kernel.js';
+import { dispatch, input, PLAIN, type WebGpuKernel } from './kernel.js';
 
 export const MAX_ATTENTION_KEYS = 2048;
 /** Rows of at most this many keys run the direct program. */
 export const DIRECT_KEYS = 64;
-const WG = 64;
+const WG = WG_REDUCE;
 
 export interface AttentionSpec {
   readonly kind: 'attention' | 'attention-direct';
@@ -37,6 +39,8 @@ export interface AttentionSpec {
   readonly causal: boolean;
   readonly mask: WgslDType | null;
   readonly batchRank: number;
+  /** The workgroup program only: reduce with subgroup operations. */
+  readonly subgroups?: boolean;
 }
 
 export function attentionWgsl(s: AttentionSpec): string {
@@ -59,9 +63,10 @@ ${storage(3, 'k', T, 'read')}
 ${storage(4, 'v', T, 'read')}
 ${s.mask === null ? '' : storage(5, 'mask', s.mask, 'read')}
 var<workgroup> scores: array<f32, ${MAX_ATTENTION_KEYS}>;
-var<workgroup> partial: array<f32, ${WG}>;
+${workgroupReduceWgsl(s.subgroups === true)}
 @compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32${s.subgroups === true ? ', @builtin(subgroup_id) sg: u32, @builtin(subgroup_invocation_id) lane: u32, @builtin(num_subgroups) nsg: u32' : ''}) {
+  let ids = ${s.subgroups === true ? 'vec4<u32>(li, sg, lane, nsg)' : 'vec4<u32>(li, 0u, 0u, 0u)'};
   let T = p(0u);
   let S = p(1u);
   let HS = p(2u);
@@ -85,27 +90,15 @@ ${decompose('batch', s.batchRank, shape, 'b')}
     scores[j] = score;
     localMax = max(localMax, score);
   }
-  partial[li] = localMax;
-  workgroupBarrier();
-  for (var half = ${WG / 2}u; half > 0u; half = half / 2u) {
-    if (li < half) { partial[li] = max(partial[li], partial[li + half]); }
-    workgroupBarrier();
-  }
-  let m = partial[0];
-  workgroupBarrier();
+  let m = wg_max(localMax, ids);
   var localSum = 0.0;
   for (var j = li; j < S; j = j + ${WG}u) {
     let e = exp(scores[j] - m);
     scores[j] = e;
     localSum = localSum + e;
   }
-  partial[li] = localSum;
-  workgroupBarrier();
-  for (var half = ${WG / 2}u; half > 0u; half = half / 2u) {
-    if (li < half) { partial[li] = partial[li] + partial[li + half]; }
-    workgroupBarrier();
-  }
-  let total = partial[0];
+  // wg_add's barrier also orders every invocation's scores[j] writes before the reads below.
+  let total = wg_add(localSum, ids);
   for (var c = li; c < HV; c = c + ${WG}u) {
     var acc = 0.0;
     for (var j = 0u; j < S; j = j + 1u) { acc = acc + scores[j] * ${load(T, 'v[vBase + j * HV + c]')}; }
@@ -179,7 +172,7 @@ function batchStrides(shape: readonly number[], batch: readonly number[]): numbe
   return broadcastView(shape.slice(0, -2), batch).strides.map((st) => st * shape[shape.length - 2]! * shape[shape.length - 1]!);
 }
 
-export const attentionKernel: WebGpuKernel<'attention'> = (node, inputs) => {
+export const attentionKernel: WebGpuKernel<'attention'> = (node, inputs, ctx = PLAIN) => {
   const dtype = wgslDType(node.type.dtype, 'attention dtype');
   const q = input(inputs, 0, 'attention').shape;
   const k = input(inputs, 1, 'attention').shape;
@@ -213,7 +206,7 @@ export const attentionKernel: WebGpuKernel<'attention'> = (node, inputs) => {
     });
   }
   return dispatch({
-    program: program(spec, attentionWgsl),
+    program: program({ ...spec, subgroups: ctx.subgroups }, attentionWgsl),
     uniforms: uniforms(values),
     bindings,
     dispatch: [t, batches, 1],

@@ -13,24 +13,26 @@ import { foldConstantCasts } from '../passes/fold-constant-casts.js';
 import { asF32, retyped } from '../test-support/as-f32.js';
 import { testGpu } from '../test-support/test-gpu.js';
 import { FUSED_COMPOSITES, KERNELS } from '../kernels/index.js';
-import type { WebGpuKernel } from '../kernels/kernel.js';
+import type { KernelContext, WebGpuKernel } from '../kernels/kernel.js';
 import { simplifyViews } from './map.js';
 import { type Pass, enables, f32Bits, linearDispatch } from './program.js';
 
-function passesOf(build: (b: GraphBuilder) => void): { node: GraphNode; passes: readonly Pass[] }[] {
+const SUBGROUPS: KernelContext = { subgroups: true };
+
+function passesOf(build: (b: GraphBuilder) => void, ctx?: KernelContext): { node: GraphNode; passes: readonly Pass[] }[] {
   const b = new GraphBuilder({ dtype: 'f32' });
   build(b);
   const graph = b.build();
   const types = valueTypes(graph);
   return graph.nodes.map((node) => {
     const kernel = KERNELS[node.kind] as WebGpuKernel<typeof node.kind>;
-    const plan = kernel(node as never, node.inputs.map((v) => types.get(v)!));
+    const plan = kernel(node as never, node.inputs.map((v) => types.get(v)!), ctx);
     return { node, passes: plan.kind === 'dispatch' ? plan.passes : [] };
   });
 }
 
-function onlyPass(build: (b: GraphBuilder) => void, kind: string): Pass {
-  const found = passesOf(build).find((p) => p.node.kind === kind)!;
+function onlyPass(build: (b: GraphBuilder) => void, kind: string, ctx?: KernelContext): Pass {
+  const found = passesOf(build, ctx).find((p) => p.node.kind === kind)!;
   expect(found.passes).toHaveLength(1);
   return found.passes[0]!;
 }
@@ -118,6 +120,34 @@ describe('program keys hold only build-time facts', () => {
     expect(ln).toMatch(/out\[base \+ j\] = f16\(/);
   });
 
+  it('long rows and long reductions take a workgroup each; subgroups change the program, not the uniforms', () => {
+    const softmax = (len: number, ctx?: KernelContext) => onlyPass((b) => b.output('y', b.softmax(b.data('x', [3, len], 'f32'))), 'softmax', ctx);
+    expect(JSON.parse(softmax(64).program.key).kind).toBe('softmax');
+    expect(softmax(64, SUBGROUPS).program.key).toBe(softmax(64).program.key);
+    const plain = softmax(65);
+    const sub = softmax(65, SUBGROUPS);
+    expect(JSON.parse(plain.program.key)).toMatchObject({ kind: 'softmax-wg', subgroups: false });
+    expect(plain.dispatch).toEqual([3, 1, 1]);
+    expect(plain.program.wgsl).toContain('workgroupBarrier();');
+    expect(plain.program.wgsl).not.toMatch(/subgroup|enable/);
+    expect(sub.program.key).not.toBe(plain.program.key);
+    expect(sub.program.wgsl.startsWith('enable subgroups;\n')).toBe(true);
+    expect(sub.program.wgsl).toContain('subgroupMax(v)');
+    expect(sub.program.wgsl).toContain('subgroupAdd(v)');
+    expect(sub.program.wgsl).toContain('@builtin(subgroup_id) sg: u32');
+    expect(Array.from(sub.uniforms)).toEqual(Array.from(plain.uniforms));
+    const sum = (n: number, ctx?: KernelContext) => onlyPass((b) => b.output('y', b.sum(b.data('x', [2, n], 'f32'), [1])), 'sum', ctx);
+    expect(JSON.parse(sum(64).program.key).kind).toBe('reduce');
+    expect(JSON.parse(sum(65, SUBGROUPS).program.key)).toMatchObject({ kind: 'reduce-wg', subgroups: true });
+    // i32 reductions stay serial; layerNorm and the workgroup attention follow the context too.
+    expect(JSON.parse(onlyPass((b) => b.output('y', b.sum(b.data('x', [2, 100], 'i32'), [1])), 'sum', SUBGROUPS).program.key).kind).toBe('reduce');
+    const ln = onlyPass((b) => b.output('y', b.layerNorm(b.data('x', [2, 100], 'f32'), b.data('w', [100], 'f32'), b.data('c', [100], 'f32'), 1e-5)), 'layerNorm', SUBGROUPS);
+    expect(JSON.parse(ln.program.key)).toMatchObject({ kind: 'layer-norm-wg', subgroups: true });
+    const att = (ctx?: KernelContext) => onlyPass((b) => b.output('y', b.attention(b.data('q', [1, 2, 8], 'f32'), b.data('k', [1, 70, 8], 'f32'), b.data('v', [1, 70, 8], 'f32'), { causal: false, scale: 1 })), 'attention', ctx).program.wgsl;
+    expect(att()).not.toContain('subgroup');
+    expect(att(SUBGROUPS)).toContain('subgroupAdd(v)');
+  });
+
   it('enable directives come from the spec alone', () => {
     expect(enables({ kind: 'map', out: 'f32', inputs: ['i32'] })).toBe('');
     expect(enables({ kind: 'map', out: 'i32', inputs: ['f32', 'f16'] })).toBe('enable f16;\n');
@@ -161,12 +191,15 @@ describe.skipIf(nullGpu.backend === null)('every emitted program is valid WGSL (
       if (f16) graphs.push(grad(retyped(graph, 'f16'), { loss: 'loss', wrt }));
     });
   }
+  const contexts: KernelContext[] = [{ subgroups: false }, ...(device.features.has('subgroups') ? [SUBGROUPS] : [])];
   for (const g of graphs) {
     const graph = prepareForBackend(foldConstantCasts(g), { composites: FUSED_COMPOSITES, dtypes: ['f32', 'i32', 'f16'] });
     const types = valueTypes(graph);
     for (const node of graph.nodes) {
-      const plan = (KERNELS[node.kind] as WebGpuKernel<typeof node.kind>)(node as never, node.inputs.map((v) => types.get(v)!));
-      if (plan.kind === 'dispatch') for (const pass of plan.passes) programs.set(pass.program.key, pass.program.wgsl);
+      for (const ctx of contexts) {
+        const plan = (KERNELS[node.kind] as WebGpuKernel<typeof node.kind>)(node as never, node.inputs.map((v) => types.get(v)!), ctx);
+        if (plan.kind === 'dispatch') for (const pass of plan.passes) programs.set(pass.program.key, pass.program.wgsl);
+      }
     }
   }
 
@@ -174,6 +207,8 @@ describe.skipIf(nullGpu.backend === null)('every emitted program is valid WGSL (
     expect(programs.size).toBeGreaterThan(30);
     expect(f16, 'the null adapter offers shader-f16').toBe(true);
     expect([...programs.values()].filter((w) => w.startsWith('enable f16;')).length).toBeGreaterThan(30);
+    expect(contexts, 'the null adapter offers subgroups').toHaveLength(2);
+    expect([...programs.values()].filter((w) => w.includes('enable subgroups;')).length).toBeGreaterThan(5);
   });
 
   for (const [key, wgsl] of programs) {
