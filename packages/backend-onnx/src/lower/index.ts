@@ -67,6 +67,8 @@ export const LOWERINGS: { readonly [K in OpKind]: Lowering<K> } = {
   gelu: lowerGelu,
   attention: lowerAttention,
   geluGrad: lowerViaDecomposition,
+  adamMoment: lowerViaDecomposition,
+  adamwParam: lowerViaDecomposition,
   softmaxGrad: lowerViaDecomposition,
   logSoftmaxGrad: lowerViaDecomposition,
   layerNormGrad: lowerViaDecomposition,

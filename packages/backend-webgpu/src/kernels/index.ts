@@ -90,6 +90,8 @@ export const KERNELS: KernelTable = {
   // Not fused yet (packed multi-gradient outputs): prepareForBackend decomposes them into primitives.
   layerNormGrad: null,
   attentionGrad: null,
+  adamMoment: null,
+  adamwParam: null,
 };
 
 /** The composites this backend runs fused (the rest are decomposed before compile). */

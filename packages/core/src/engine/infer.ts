@@ -257,6 +257,20 @@ export const INFER: { readonly [K in OpKind]: Infer<K> } = {
     sameType(y, arg(inputs, 1, op), `${op} dy`);
     return y;
   },
+  adamMoment: (inputs, attrs, op) => {
+    const moment = unaryFloat(inputs, {}, op);
+    sameType(moment, arg(inputs, 1, op), `${op} g`);
+    if (!(attrs.beta >= 0 && attrs.beta < 1)) throw new GraphError(`${op} beta`, attrs.beta, 'a number in [0, 1)');
+    return moment;
+  },
+  adamwParam: (inputs, attrs, op) => {
+    const p = unaryFloat(inputs, {}, op);
+    sameType(p, arg(inputs, 1, op), `${op} m`);
+    sameType(p, arg(inputs, 2, op), `${op} v`);
+    ['decay', 'stepSize', 'bc2Sqrt'].forEach((name, i) => sameType({ dtype: p.dtype, shape: [] }, arg(inputs, 3 + i, op), `${op} ${name}`));
+    if (!(attrs.eps > 0 && Number.isFinite(attrs.eps))) throw new GraphError(`${op} eps`, attrs.eps, 'a positive finite number');
+    return p;
+  },
   layerNormGrad: (inputs, attrs, op) => {
     const x = arg(inputs, 0, op);
     const weight = arg(inputs, 1, op);

@@ -92,6 +92,9 @@ export interface OpAttrs {
   logSoftmaxGrad: { readonly axis: number };
   layerNormGrad: { readonly eps: number; readonly grads: PackedGrads };
   attentionGrad: { readonly causal: boolean; readonly scale: number; readonly grads: PackedGrads };
+  // optimiser composites (train/adamw.ts builds the AdamW update from them; see below)
+  adamMoment: { readonly beta: number; readonly squared: boolean };
+  adamwParam: { readonly eps: number };
 }
 
 /**
@@ -174,6 +177,16 @@ export const OPS = {
     group: 'composite',
     arity: [4, 5],
     summary: 'attention backward: (q, k, v, dy[, mask]) → the wanted of dq, dk, dv, packed 1-D (PackedGrads); recomputes the probabilities',
+  },
+  // The AdamW update of one tensor is adamMoment twice (m, then v with squared) and adamwParam: whole
+  // per-element chains, so a backend can run the update as one pass over memory (WebGPU: a kernel;
+  // ONNX Runtime: on the host, where it avoids copying every parameter and moment out of ORT).
+  adamMoment: { category: 'composite', group: 'composite', arity: 2, summary: "(moment, g) → β·moment + (1 − β)·g, or (1 − β)·g² when squared (AdamW's m and v)" },
+  adamwParam: {
+    category: 'composite',
+    group: 'composite',
+    arity: 6,
+    summary: 'AdamW parameter step: (p, m, v, decay, stepSize, √bc2) → p·decay − stepSize·m / (√v / √bc2 + eps); the last three are scalars',
   },
 } as const satisfies { readonly [K in OpKind]: OpSpec };
 

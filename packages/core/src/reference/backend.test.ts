@@ -22,6 +22,7 @@ describe('referenceBackend', () => {
     expect(fused.support.composites).toEqual([
       ...['softmax', 'logSoftmax', 'layerNorm', 'gelu', 'attention'],
       ...['geluGrad', 'softmaxGrad', 'logSoftmaxGrad', 'layerNormGrad', 'attentionGrad'],
+      ...['adamMoment', 'adamwParam'],
     ]);
     expect(fused.support.resident).toBe(false);
     expect(fused.upload).toBeUndefined();

@@ -315,6 +315,12 @@ const COMPOSITE_RECIPES: Record<CompositeKind, (dtype: FloatDType) => Recipe> = 
     recipe(d, { q: [2, 3, 2], k: [2, 3, 2], v: [2, 3, 2], dy: [2, 3, 2] }, (b, x) => b.node('attentionGrad', [x.q!, x.k!, x.v!, x.dy!, b.value('m')], { causal: true, scale: 0.7, grads: [true, true, true] }), {
       m: causalMask,
     }),
+  // The optimiser composites (differentiable through their decompositions, though AdamW never needs it).
+  adamMoment: (d) => recipe(d, { m: [2, 3], g: [2, 3] }, (b, x) => b.node('adamMoment', [x.m!, x.g!], { beta: 0.9, squared: true })),
+  adamwParam: (d) =>
+    recipe(d, { p: [4], m: [4], v: [4], d: [], s: [], c: [] }, (b, x) =>
+      b.node('adamwParam', [x.p!, x.m!, b.add(b.mul(x.v!, x.v!), 0.1), x.d!, x.s!, b.add(b.mul(x.c!, x.c!), 0.5)], { eps: 1e-3 }),
+    ),
 };
 
 const GRAD_RECIPES: Record<string, (dtype: FloatDType) => Recipe> = {

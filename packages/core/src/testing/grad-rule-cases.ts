@@ -160,6 +160,16 @@ export const GRAD_RULE_CASES: { readonly [K in OpKind]: readonly GradCase[] | ty
       b.node('attentionGrad', [x.q!, x.k!, x.v!, x.dy!], { causal: false, scale: 0.5, grads: [false, true, false] }),
     ),
   ],
+  // The optimiser composites: rule 'decompose', checked like the backward composites.
+  adamMoment: [
+    c('m', { m: s(2, 3), g: s(2, 3) }, (b, x) => b.node('adamMoment', [x.m!, x.g!], { beta: 0.9, squared: false })),
+    c('v (squared)', { v: s(3), g: s(3) }, (b, x) => b.node('adamMoment', [x.v!, x.g!], { beta: 0.999, squared: true })),
+  ],
+  adamwParam: [
+    c('[2,3]', { p: s(2, 3), m: s(2, 3), v: pos(2, 3), d: s(), st: s(), c: pos() }, (b, x) =>
+      b.node('adamwParam', [x.p!, x.m!, x.v!, x.d!, x.st!, x.c!], { eps: 1e-3 }),
+    ),
+  ],
 };
 
 function makeValues(spec: InputSpec, random: () => number): { dtype: DType; values: number[] } {

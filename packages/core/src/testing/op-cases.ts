@@ -157,6 +157,15 @@ export const OP_LITERAL_CASES: { readonly [K in OpKind]: readonly KernelCase[] }
       (b, [q, kk, v, dy, m]) => b.node('attentionGrad', [q!, kk!, v!, dy!, m!], { causal: false, scale: 1, grads: [false, false, true] }),
       f64([2], [3, 0])),
   ],
+  adamMoment: [
+    k('β·m + (1 − β)·g', [f64([2], [1, 2]), f64([2], [3, -1])], (b, [m, g]) => b.node('adamMoment', [m!, g!], { beta: 0.5, squared: false }), f64([2], [2, 0.5])),
+    k('β·v + (1 − β)·g²', [f64([2], [1, 2]), f64([2], [3, -1])], (b, [v, g]) => b.node('adamMoment', [v!, g!], { beta: 0.5, squared: true }), f64([2], [5, 1.5])),
+  ],
+  // p·decay − m / (√v / √bc2 + eps)·stepSize with decay ½, stepSize 2, √bc2 2, eps 1.
+  adamwParam: [
+    k('p = [2, 4], m = [1, −2], v = [4, 0]', [f64([2], [2, 4]), f64([2], [1, -2]), f64([2], [4, 0]), f64([], [0.5]), f64([], [2]), f64([], [2])], (b, [p, m, v, d, st, c]) =>
+      b.node('adamwParam', [p!, m!, v!, d!, st!, c!], { eps: 1 }), f64([2], [0, 6])),
+  ],
 };
 
 export interface OpLiteralCheck {

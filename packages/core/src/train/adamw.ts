@@ -104,11 +104,11 @@ export function addAdamWUpdate(b: GraphBuilder, targets: readonly AdamWTarget[],
     const m = b.state(momentName('m', t.name), t.param.shape, dtype); //                 [...]
     const v = b.state(momentName('v', t.name), t.param.shape, dtype); //                 [...]
     b.scope(`optimizer.${t.name}`, () => {
-      const decayed = b.mul(t.param, decay); //                                          [...]
-      const m1 = b.add(b.mul(m, beta1), b.mul(t.grad, 1 - beta1)); //                    [...]
-      const v1 = b.add(b.mul(v, beta2), b.mul(b.mul(t.grad, 1 - beta2), t.grad)); //     [...]
-      const denom = b.add(b.div(b.sqrt(v1), bc2Sqrt), eps); //                           [...]
-      const p1 = b.sub(decayed, b.mul(b.div(m1, denom), stepSize)); //                    [...]
+      // Three composites (engine/decompositions/adamw.ts has their chains): a backend may run each
+      // tensor's update as one pass over memory.
+      const m1 = b.node('adamMoment', [m, t.grad], { beta: beta1, squared: false }); //    [...]
+      const v1 = b.node('adamMoment', [v, t.grad], { beta: beta2, squared: true }); //     [...]
+      const p1 = b.node('adamwParam', [t.param, m1, v1, decay, stepSize, bc2Sqrt], { eps }); // [...]
       b.output(t.name, p1, { updates: t.param });
       b.output(momentName('m', t.name), m1, { updates: m });
       b.output(momentName('v', t.name), v1, { updates: v });

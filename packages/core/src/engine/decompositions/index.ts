@@ -3,6 +3,7 @@
  * and the backward composites their gradient rules emit. Not the pass (passes/).
  */
 import type { CompositeKind } from '../ops.js';
+import { decomposeAdamMoment, decomposeAdamwParam } from './adamw.js';
 import { decomposeAttentionGrad } from './attention-grad.js';
 import { decomposeAttention } from './attention.js';
 import type { Decomposition } from './decomposition.js';
@@ -28,4 +29,6 @@ export const DECOMPOSITIONS: { readonly [K in CompositeKind]: Decomposition<K> }
   logSoftmaxGrad: decomposeLogSoftmaxGrad,
   layerNormGrad: decomposeLayerNormGrad,
   attentionGrad: decomposeAttentionGrad,
+  adamMoment: decomposeAdamMoment,
+  adamwParam: decomposeAdamwParam,
 };

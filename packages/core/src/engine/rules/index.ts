@@ -92,4 +92,6 @@ export const GRAD_RULES: GradRules = {
   logSoftmaxGrad: 'decompose',
   layerNormGrad: 'decompose',
   attentionGrad: 'decompose',
+  adamMoment: 'decompose',
+  adamwParam: 'decompose',
 };

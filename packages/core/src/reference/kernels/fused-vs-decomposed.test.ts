@@ -15,6 +15,7 @@ import { type HostTensor, hostTensor } from '../../engine/host-tensor.js';
 import { type CompositeKind, COMPOSITE_KINDS } from '../../engine/ops.js';
 import { seededRandom, uniformValues } from '../../engine/seeded-random.js';
 import { type Shape, sizeOf } from '../../engine/shape.js';
+import { GRAD_RULES } from '../../engine/rules/index.js';
 import { referenceBackend } from '../backend.js';
 
 interface Case {
@@ -77,9 +78,21 @@ const CASES: { readonly [K in CompositeKind]: readonly Case[] } = {
       build: (b, x) => b.node('attentionGrad', [x.q!, x.k!, x.v!, x.dy!], { causal: true, scale: 0.5, grads: [false, true, true] }),
     },
   ],
+  adamMoment: [
+    { name: 'm, [3,4]', floats: { m: [3, 4], g: [3, 4] }, build: (b, x) => b.node('adamMoment', [x.m!, x.g!], { beta: 0.9, squared: false }) },
+    { name: 'v (squared), [5]', floats: { v: [5], g: [5] }, build: (b, x) => b.node('adamMoment', [b.mul(x.v!, x.v!), x.g!], { beta: 0.999, squared: true }) },
+  ],
+  adamwParam: [
+    {
+      name: '[2,3]',
+      floats: { p: [2, 3], m: [2, 3], v: [2, 3], d: [], s: [], c: [] },
+      build: (b, x) => b.node('adamwParam', [x.p!, x.m!, b.mul(x.v!, x.v!), x.d!, x.s!, b.add(b.mul(x.c!, x.c!), 0.5)], { eps: 1e-8 }),
+    },
+  ],
 };
 
-const isBackward = (kind: CompositeKind) => kind.endsWith('Grad');
+// Composites whose gradient rule is their decomposition: checked forward only (grad would expand them).
+const isBackward = (kind: CompositeKind) => GRAD_RULES[kind] === 'decompose';
 const fused = referenceBackend();
 const decomposed = referenceBackend({ composites: [] });
 

@@ -20,6 +20,7 @@ import { erfKernel } from './erf.js';
 import { expKernel } from './exp.js';
 import { fillKernel } from './fill.js';
 import { gatherKernel } from './gather.js';
+import { adamMomentKernel, adamwParamKernel } from './adamw.js';
 import { geluGradKernel } from './gelu-grad.js';
 import { geluKernel } from './gelu.js';
 import { iotaKernel } from './iota.js';
@@ -90,6 +91,8 @@ const PLAIN: KernelTable = {
   logSoftmaxGrad: logSoftmaxGradKernel,
   layerNormGrad: layerNormGradKernel,
   attentionGrad: attentionGradKernel,
+  adamMoment: adamMomentKernel,
+  adamwParam: adamwParamKernel,
 };
 
 /** The table with f16 emulation around every kernel (half-emulation.ts says how f16 is computed). */
