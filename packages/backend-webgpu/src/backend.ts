@@ -6,7 +6,9 @@
  * the reason instead of hanging.
  *
  * The device is either given (a browser's `navigator.gpu` device, or one from requestNodeGpu) or
- * requested in Node through Dawn. Not a device manager: one backend, one device.
+ * requested in Node through Dawn, with `shader-f16` where the adapter offers it. f16 graphs run
+ * where the device has `shader-f16` (support.dtypes then holds f16) and are refused, naming the
+ * feature, where it does not. Not a device manager: one backend, one device.
  */
 import { type Backend, type BackendSupport, type Graph, type HostTensor, type ResidentTensor, checkGraph, hostTensor, prepareForBackend } from '@repurpose/core/engine';
 import { BackendError } from './device/errors.js';
@@ -14,10 +16,10 @@ import { type NodeAdapterKind, type NodeGpu, requestNodeGpu } from './device/nod
 import { compileExecutable, type DeviceContext, type WebGpuExecutable } from './executable/executable.js';
 import { residentStore } from './executable/resident.js';
 import { BUFFER_USAGE, MAP_MODE_READ } from './executable/usage.js';
-import { wgslDType } from './wgsl/dtype.js';
+import { byteLength, bytesOf, hostFromBytes, writableBytes } from './executable/host-bytes.js';
 import { FUSED_COMPOSITES } from './kernels/index.js';
 import { foldConstantCasts } from './passes/fold-constant-casts.js';
-import { WEBGPU_DTYPES } from './wgsl/dtype.js';
+import { WEBGPU_DTYPES, WEBGPU_DTYPES_F16, wgslDType } from './wgsl/dtype.js';
 import type { Pass } from './wgsl/program.js';
 
 export interface WebGpuBackendOptions {
@@ -28,9 +30,17 @@ export interface WebGpuBackendOptions {
   /**
    * Features the caller needs (e.g. 'shader-f16' for its own shaders on this device). Requested in
    * Node; checked on a given device. Where one is missing, creation fails with a BackendError naming
-   * it — never a silent downgrade. The backend's own kernels need none.
+   * it — never a silent downgrade. The backend's own kernels need none; in Node it also requests
+   * `shader-f16` whenever the adapter has it, for f16 graphs.
    */
   readonly requiredFeatures?: readonly GPUFeatureName[];
+  /**
+   * Reduce across workgroups with subgroup operations (softmax, layerNorm and their gradients over
+   * long rows, long reductions, the workgroup attention). Default: where the device has the
+   * `subgroups` feature and WGSL has the `subgroup_id` builtin; false forces the workgroup-memory
+   * path; true where either is missing is a BackendError naming it.
+   */
+  readonly subgroups?: boolean;
 }
 
 export interface WebGpuBackendStats {
@@ -47,6 +57,8 @@ export interface WebGpuBackend extends Backend {
   readonly device: GPUDevice;
   /** The adapter's description where the backend requested it (Node), else 'given device'. */
   readonly description: string;
+  /** Whether the kernels reduce with subgroup operations (options.subgroups). */
+  readonly subgroups: boolean;
   stats(): WebGpuBackendStats;
   compile(graph: Graph): Promise<WebGpuExecutable>;
   upload(tensor: HostTensor): Promise<ResidentTensor>;
@@ -55,15 +67,15 @@ export interface WebGpuBackend extends Backend {
 }
 
 /**
- * f16 graphs (core's f16 compute over f32 masters) are refused up front with what to do instead: the
- * kernels compute in f32 (f16 storage and compute is planned, docs/webgpu.md). The fallback is the
- * caller's, explicit: train with dtype f32, which is what the backend runs at full speed today.
+ * f16 graphs (core's f16 compute over f32 masters) on a device without `shader-f16` are refused up
+ * front, naming the feature and what to do instead. The fallback is the caller's, explicit: train
+ * in f32 (computeDtype 'f32'), which on this backend costs memory, not correctness.
  */
 function refuseHalf(graph: Graph, device: GPUDevice): void {
+  if (device.features.has('shader-f16')) return;
   const half = [...graph.inputs.map((i) => ({ id: i.id, type: i.type })), ...graph.nodes.map((n) => ({ id: `${n.id} (${n.kind}${n.scope ? ` in ${n.scope}` : ''})`, type: n.type }))].find((v) => v.type.dtype === 'f16');
   if (half === undefined) return;
-  const feature = device.features.has('shader-f16') ? 'this device has shader-f16, but the f16 kernels are not written yet' : 'this device also lacks the shader-f16 feature WGSL needs for f16';
-  throw new BackendError('webgpu', `value ${half.id} is f16: this backend computes in f32 and i32 only (${feature}); build the graph in f32 (for the trainer: computeDtype 'f32')`);
+  throw new BackendError('webgpu', `value ${half.id} is f16, and this device lacks the shader-f16 feature WGSL needs for f16 (request the device with requiredFeatures ['shader-f16'] from an adapter that has it); or build the graph in f32 (for the trainer: computeDtype 'f32')`);
 }
 
 export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): Promise<WebGpuBackend> {
@@ -74,7 +86,14 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
   if (missing.length > 0) {
     throw new BackendError('webgpu', `the given device lacks the feature${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (requiredFeatures); request the device with them from an adapter that offers them`);
   }
-  const support: BackendSupport = Object.freeze({ dtypes: WEBGPU_DTYPES, composites: FUSED_COMPOSITES, resident: true });
+  const dtypes = device.features.has('shader-f16') ? WEBGPU_DTYPES_F16 : WEBGPU_DTYPES;
+  // The subgroup reduction needs the subgroup_id builtin, a WGSL language feature of the GPU object
+  // (Dawn's in Node, navigator.gpu in a browser), not of the device.
+  const language = node?.wgslLanguageFeatures ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu?.wgslLanguageFeatures;
+  const lacking = [device.features.has('subgroups') ? '' : 'the subgroups feature', language?.has('subgroup_id') === true ? '' : "WGSL's subgroup_id builtin"].filter((m) => m !== '');
+  if (options.subgroups === true && lacking.length > 0) throw new BackendError('webgpu', `subgroups: true, but this device lacks ${lacking.join(' and ')}`);
+  const subgroups = options.subgroups ?? lacking.length === 0;
+  const support: BackendSupport = Object.freeze({ dtypes, composites: FUSED_COMPOSITES, resident: true });
   let lost: string | null = null;
   let disposed = false;
   void device.lost.then((info) => {
@@ -127,6 +146,7 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     failure,
     residents,
     countRead: (bytes) => (bytesRead += bytes),
+    kernels: Object.freeze({ subgroups }),
   };
   const STORAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
 
@@ -135,22 +155,24 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
     support,
     device,
     description: node?.description ?? 'given device',
+    subgroups,
     stats: () => ({ buffersCreated, pipelines: pipelines.size, residentTensors: residents.count(), bytesRead }),
     upload: async (tensor) => {
       checkAlive();
       wgslDType(tensor.dtype, 'upload dtype');
-      const bytes = tensor.data.length * 4;
+      if (!(dtypes as readonly string[]).includes(tensor.dtype)) throw new BackendError('webgpu', `an uploaded ${tensor.dtype} tensor needs the shader-f16 feature, which this device lacks`);
+      const bytes = byteLength(tensor);
       if (bytes > device.limits.maxBufferSize) {
         throw new BackendError('webgpu', `an uploaded ${tensor.dtype} tensor [${tensor.shape}] needs ${bytes} bytes, over this device's ${device.limits.maxBufferSize}-byte buffer limit (maxBufferSize)`);
       }
-      const buffer = ctx.createBuffer(Math.max(4, bytes), STORAGE, 'uploaded');
-      if (bytes > 0) device.queue.writeBuffer(buffer, 0, tensor.data as Float32Array | Int32Array);
-      return residents.make(buffer, Math.max(4, bytes), tensor.dtype, tensor.shape);
+      const buffer = ctx.createBuffer(bytesOf(tensor), STORAGE, 'uploaded');
+      if (bytes > 0) device.queue.writeBuffer(buffer, 0, writableBytes(tensor.data));
+      return residents.make(buffer, bytesOf(tensor), tensor.dtype, tensor.shape);
     },
     download: async (tensor) => {
       checkAlive();
       const source = residents.buffer(tensor, 'download');
-      const bytes = tensor.shape.reduce((a, d) => a * d, 1) * 4;
+      const bytes = byteLength(tensor);
       if (bytes === 0) return hostTensor(tensor.dtype, tensor.shape);
       // A staging buffer per download: downloads are for checkpoints and results, not the step loop.
       const staging = ctx.createBuffer(bytes, BUFFER_USAGE.MAP_READ | BUFFER_USAGE.COPY_DST, 'download');
@@ -164,11 +186,11 @@ export async function createWebGpuBackend(options: WebGpuBackendOptions = {}): P
         staging.destroy();
         throw await failure('downloading a resident tensor', error);
       }
-      const copy = staging.getMappedRange(0, bytes).slice(0);
+      const copy = hostFromBytes(tensor.dtype, tensor.shape, staging.getMappedRange(0, bytes));
       staging.unmap();
       staging.destroy();
       checkAlive();
-      return hostTensor(tensor.dtype, tensor.shape, tensor.dtype === 'i32' ? new Int32Array(copy) : new Float32Array(copy));
+      return copy;
     },
     release: (tensor) => residents.release(tensor),
     compile: async (graph: Graph): Promise<WebGpuExecutable> => {

@@ -5,8 +5,10 @@
  * - device loss (simulated with device.destroy()): the run in flight, the next run, compile, upload
  *   and download reject with "device lost" and the reason;
  * - a missing feature: requiredFeatures not on the device (or not offered by the adapter) is refused
- *   at creation, naming the feature; an f16 graph is refused at compile, naming the value and whether
- *   the device has shader-f16 (the documented fallback is f32, chosen by the caller);
+ *   at creation, naming the feature; on a device without shader-f16, support.dtypes lacks f16 and an
+ *   f16 graph is refused at compile, naming the value and the feature (the documented fallback is
+ *   f32, chosen by the caller); with shader-f16 the same graph runs;
+ * - `subgroups: true` on a device without the feature: refused at creation, naming it;
  * - a tensor over maxStorageBufferBindingSize (128 MiB on lavapipe), as a graph input or as an
  *   intermediate value: refused at compile, before any buffer exists, naming the value, its scope,
  *   its size and the limit (tensors are not split across bindings).
@@ -58,9 +60,19 @@ describe.skipIf(gpu.backend === null)(`device errors on webgpu (${gpu.backend?.d
 
   it('a feature the given device lacks is refused at creation, naming it', async () => {
     // A device requested without shader-f16 lacks it even where the adapter offers it.
-    const own = await requestNodeGpu();
+    const own = await requestNodeGpu({ optionalFeatures: [] });
     expect(own.device.features.has('shader-f16')).toBe(false);
     await expect(createWebGpuBackend({ device: own.device, requiredFeatures: ['shader-f16'] })).rejects.toThrow(/the given device lacks the feature shader-f16 \(requiredFeatures\)/);
+    own.release();
+  });
+
+  it('subgroups: true on a device without the subgroups feature is refused, naming it; by default that device takes the workgroup-memory path', async () => {
+    const own = await requestNodeGpu({ optionalFeatures: [] });
+    expect(own.device.features.has('subgroups')).toBe(false);
+    await expect(createWebGpuBackend({ device: own.device, subgroups: true })).rejects.toThrow(/subgroups: true, but this device lacks the subgroups feature/);
+    const plain = await createWebGpuBackend({ device: own.device });
+    expect(plain.subgroups).toBe(false);
+    plain.dispose();
     own.release();
   });
 
@@ -76,19 +88,35 @@ describe.skipIf(gpu.backend === null)(`device errors on webgpu (${gpu.backend?.d
     await expect(createWebGpuBackend({ requiredFeatures: [absent] })).rejects.toThrow(new RegExp(`the adapter lacks the features ${absent}`));
   });
 
-  it('an f16 graph is refused at compile, naming the value and the shader-f16 state; the same graph in f32 runs', async () => {
+  it('without shader-f16 an f16 graph is refused at compile, naming the value and the feature; the same graph in f32 runs, and with shader-f16 both run', async (context) => {
     const build = (dtype: 'f16' | 'f32') => {
       const b = new GraphBuilder({ dtype: 'f32' });
       const x = b.data('x', [4], 'f32');
       b.output('y', b.cast(b.scope('half', () => b.exp(b.cast(x, dtype))), 'f32'));
       return b.build();
     };
-    const backend = gpu.backend!;
-    await expect(backend.compile(build('f16'))).rejects.toThrow(BackendError);
-    await expect(backend.compile(build('f16'))).rejects.toThrow(/value %\d+ \(cast in half\) is f16: this backend computes in f32 and i32 only \(this device also lacks the shader-f16 feature/);
-    const exe = await backend.compile(build('f32'));
-    expect(Array.from((await exe.run({ x: hostTensor('f32', [4], [0, 0, 0, 0]) })).y!.data)).toEqual([1, 1, 1, 1]);
+    const x = { x: hostTensor('f32', [4], [0, 0, 0, 0]) };
+    const own = await requestNodeGpu({ optionalFeatures: [] });
+    const plain = await createWebGpuBackend({ device: own.device });
+    expect(plain.support.dtypes).not.toContain('f16');
+    await expect(plain.compile(build('f16'))).rejects.toThrow(BackendError);
+    await expect(plain.compile(build('f16'))).rejects.toThrow(/value %\d+ \(cast in half\) is f16, and this device lacks the shader-f16 feature WGSL needs for f16/);
+    await expect(plain.upload(hostTensor('f16', [2], [1, 2]))).rejects.toThrow(/needs the shader-f16 feature/);
+    const exe = await plain.compile(build('f32'));
+    expect(Array.from((await exe.run(x)).y!.data)).toEqual([1, 1, 1, 1]);
     exe.dispose();
+    plain.dispose();
+    own.release();
+    const backend = gpu.backend!;
+    if (!backend.device.features.has('shader-f16')) {
+      console.log('skipped the shader-f16 half: this adapter does not offer shader-f16');
+      context.skip();
+      return;
+    }
+    expect(backend.support.dtypes).toContain('f16');
+    const half = await backend.compile(build('f16'));
+    expect(Array.from((await half.run(x)).y!.data)).toEqual([1, 1, 1, 1]);
+    half.dispose();
   });
 
   it('a graph input over the storage binding limit is refused at compile, naming it, its size and the limit', async () => {

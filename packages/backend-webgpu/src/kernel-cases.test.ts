@@ -1,8 +1,14 @@
 /**
  * The kernel cases (kernel-cases.ts: tile, workgroup and branch boundaries the shared tables do not
  * reach) on the WebGPU backend against the reference backend, in f32: forward outputs, then the
- * gradients `grad` builds (of loss = Σ y·r for a random r), run as graphs on both backends. Runs on
- * lavapipe in CI; skips with a printed reason where no adapter exists.
+ * gradients `grad` builds (of loss = Σ y·r for a random r), run as graphs on both backends. Each
+ * case runs twice where the device has subgroups: with subgroup reductions (the default there) and
+ * with the workgroup-memory path (`subgroups: false`) — the long rows, long reductions and the
+ * workgroup attention take one or the other. Runs on lavapipe in CI; skips with a printed reason
+ * where no adapter exists.
+ *
+ * Terms over ≤ 300 elements; the reductions over > 64 elements sum in a different order than a
+ * serial loop (64 strided partials, then a tree or subgroup sums), which the bound below covers.
  *
  * Tolerance: |got − want| ≤ 1e-5·|want| + 2e-6·max(1, ‖want‖∞). f32 carries 24 bits (ulp 1.2e-7 at
  * 1); the reference rounds once from f64 while these kernels round at every step of sums over ≤ 100
@@ -11,13 +17,19 @@
 import { GraphBuilder, type HostTensor, type OpKind, grad, gradOutputName, hostTensor, seededRandom, uniformValues } from '@repurpose/core/engine';
 import { referenceBackend } from '@repurpose/core/reference';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createWebGpuBackend } from './backend.js';
 import { KERNEL_CASES, type KernelCase } from './kernel-cases.js';
 import { testGpu } from './test-support/test-gpu.js';
 import { KERNELS } from './kernels/index.js';
 
 const gpu = await testGpu();
+// The same device with the workgroup-memory path; the default backend uses subgroups where it can.
+const plain = gpu.backend === null ? null : await createWebGpuBackend({ device: gpu.backend.device, subgroups: false });
+const paths = gpu.backend === null ? [] : gpu.backend.subgroups ? [{ name: 'subgroups', backend: gpu.backend }, { name: 'workgroup memory', backend: plain! }] : [{ name: 'workgroup memory', backend: plain! }];
+if (gpu.backend !== null && !gpu.backend.subgroups) console.log(`kernel cases: only the workgroup-memory path (this device has no subgroups: ${gpu.backend.description})`);
 afterAll(() => {
   if (gpu.backend !== null) console.log('webgpu kernel cases:', gpu.backend.stats());
+  plain?.dispose();
   gpu.backend?.dispose();
 });
 const reference = referenceBackend();
@@ -50,7 +62,10 @@ export function expectClose(got: HostTensor, want: HostTensor, label: string): v
 }
 
 describe.skipIf(gpu.backend === null)(`webgpu kernel cases against the reference (${gpu.backend?.description ?? gpu.skip})`, () => {
-  const backend = gpu.backend!;
+  for (const path of paths) describe(path.name, () => cases(path.backend));
+});
+
+function cases(backend: typeof plain & object): void {
   let seed = 1;
   for (const [kind, cases] of Object.entries(KERNEL_CASES)) {
     describe(kind, () => {
@@ -82,4 +97,4 @@ describe.skipIf(gpu.backend === null)(`webgpu kernel cases against the reference
       }
     });
   }
-});
+}

@@ -4,6 +4,10 @@
  * garbage-collected while a device lives, the process crashes. So each handle keeps it, and a
  * module-level set keeps every live one until its handle is released.
  *
+ * The device gets the features the caller requires and, where the adapter offers them, the optional
+ * ones the backend's kernels use (`shader-f16` for f16 graphs) — requested only where present, since
+ * requesting a missing feature fails the request.
+ *
  * `backend: 'null'` asks for Dawn's null adapter: it validates shaders and pipelines with no driver
  * and executes nothing — the WGSL tests use it. Not a browser path: there, `navigator.gpu` is passed in.
  */
@@ -16,11 +20,16 @@ export interface NodeGpu {
   readonly device: GPUDevice;
   /** "vendor architecture description", for logs and skip messages. */
   readonly description: string;
+  /** The WGSL language features of Dawn's GPU object (e.g. 'subgroup_id'). */
+  readonly wgslLanguageFeatures: ReadonlySet<string>;
   /** Destroys the device and lets Dawn's GPU object go. */
   release(): void;
 }
 
 const LIVE = new Set<unknown>();
+
+/** Features the backend uses where the adapter has them, and does without elsewhere. */
+export const OPTIONAL_FEATURES: readonly GPUFeatureName[] = ['shader-f16', 'subgroups'];
 
 interface DawnModule {
   create(options: string[]): GPU;
@@ -39,7 +48,15 @@ async function loadDawn(): Promise<DawnModule> {
 }
 
 /** Requests an adapter and a device; rejects with a BackendError saying why where there is none. */
-export async function requestNodeGpu(options: { adapter?: NodeAdapterKind; features?: readonly GPUFeatureName[] } = {}): Promise<NodeGpu> {
+export interface NodeGpuOptions {
+  readonly adapter?: NodeAdapterKind;
+  /** Features the device must have: a missing one is a BackendError naming it. */
+  readonly features?: readonly GPUFeatureName[];
+  /** Features requested only where the adapter has them; default OPTIONAL_FEATURES ([] gives a device without them). */
+  readonly optionalFeatures?: readonly GPUFeatureName[];
+}
+
+export async function requestNodeGpu(options: NodeGpuOptions = {}): Promise<NodeGpu> {
   const dawn = await loadDawn();
   const gpu = dawn.create(options.adapter === 'null' ? ['backend=null'] : []);
   LIVE.add(gpu);
@@ -50,8 +67,10 @@ export async function requestNodeGpu(options: { adapter?: NodeAdapterKind; featu
     }
     const missing = (options.features ?? []).filter((f) => !adapter.features.has(f));
     if (missing.length > 0) throw new BackendError('webgpu', `the adapter lacks the features ${missing.join(', ')}`);
+    const optional = (options.optionalFeatures ?? OPTIONAL_FEATURES).filter((f) => adapter.features.has(f));
+    const wanted = [...new Set([...(options.features ?? []), ...optional])];
     const device = await adapter.requestDevice({
-      requiredFeatures: [...(options.features ?? [])],
+      requiredFeatures: wanted,
       // Ask for the adapter's own limits: the defaults (128 MiB bindings) are lower than many GPUs offer.
       requiredLimits: {
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
@@ -66,6 +85,7 @@ export async function requestNodeGpu(options: { adapter?: NodeAdapterKind; featu
       adapter,
       device,
       description,
+      wgslLanguageFeatures: new Set(gpu.wgslLanguageFeatures ?? []),
       release: () => {
         if (released) return;
         released = true;

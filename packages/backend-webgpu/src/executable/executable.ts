@@ -26,10 +26,11 @@ import {
 } from '@repurpose/core/engine';
 import { BackendError } from '../device/errors.js';
 import { KERNELS, type KernelTable } from '../kernels/index.js';
-import type { WebGpuKernel } from '../kernels/kernel.js';
+import type { KernelContext, WebGpuKernel } from '../kernels/kernel.js';
 import { wgslDType } from '../wgsl/dtype.js';
 import type { KernelPlan, Pass } from '../wgsl/program.js';
 import { type PlanStep, planBuffers } from './buffer-plan.js';
+import { byteLength, bytesOf, constantBytes, hostFromBytes, writableBytes } from './host-bytes.js';
 import type { ResidentStore } from './resident.js';
 import { BUFFER_USAGE, MAP_MODE_READ } from './usage.js';
 
@@ -45,32 +46,24 @@ export interface DeviceContext {
   readonly residents: ResidentStore;
   /** Adds to the backend's count of bytes read back to the host. */
   countRead(bytes: number): void;
+  /** The device's build-time choices for kernels (subgroups or not). */
+  readonly kernels: KernelContext;
 }
 
-const ELEMENT_BYTES = 4;
 const STORAGE_USAGE = BUFFER_USAGE.STORAGE | BUFFER_USAGE.COPY_SRC | BUFFER_USAGE.COPY_DST;
 
 export type WebGpuExecutable = Executable;
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
-function byteLength(type: TensorType): number {
-  return type.shape.reduce((a, d) => a * d, 1) * ELEMENT_BYTES;
-}
-
 function sameType(a: TensorType, b: TensorType): boolean {
   return a.dtype === b.dtype && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
 }
 
-function bytesOf(type: TensorType): number {
-  const n = type.shape.reduce((a, d) => a * d, 1);
-  return Math.max(ELEMENT_BYTES, n * ELEMENT_BYTES);
-}
-
-function lower(node: GraphNode, types: ReadonlyMap<string, TensorType>): KernelPlan {
+function lower(node: GraphNode, types: ReadonlyMap<string, TensorType>, kernels: KernelContext): KernelPlan {
   const kernel = KERNELS[node.kind as keyof KernelTable] as WebGpuKernel<typeof node.kind> | null;
   if (kernel === null) throw new GraphError(`node ${node.id} (${node.kind})`, node.kind, 'an op this backend runs fused, or one prepareForBackend decomposes');
-  return kernel(node as never, node.inputs.map((v) => types.get(v)!));
+  return kernel(node as never, node.inputs.map((v) => types.get(v)!), kernels);
 }
 
 interface Recorded {
@@ -110,7 +103,7 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
       );
     }
   }
-  const plans = graph.nodes.map((node) => lower(node, types));
+  const plans = graph.nodes.map((node) => lower(node, types, ctx.kernels));
 
   const buffers = new Map<string, GPUBuffer>();
   const owned: GPUBuffer[] = [];
@@ -124,8 +117,8 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
     const plan = plans[i]!;
     if (plan.kind !== 'constant') return;
     const buffer = make(bytesOf(node.type), STORAGE_USAGE, `constant ${node.id}`);
-    const data = node.type.dtype === 'i32' ? Int32Array.from(plan.values) : Float32Array.from(plan.values);
-    if (data.length > 0) ctx.device.queue.writeBuffer(buffer, 0, data);
+    const data = constantBytes(node.type.dtype, plan.values);
+    if (data.byteLength > 0) ctx.device.queue.writeBuffer(buffer, 0, data);
     buffers.set(node.id, buffer);
   });
 
@@ -219,7 +212,7 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
       const from = residentIn.get(input.id);
       // A resident feed is copied on the device: no host traffic (binding it directly is a later step).
       if (from !== undefined) encoder.copyBufferToBuffer(from, 0, buffers.get(input.id)!, 0, bytes);
-      else ctx.device.queue.writeBuffer(buffers.get(input.id)!, 0, (feed as HostTensor).data as Float32Array | Int32Array);
+      else ctx.device.queue.writeBuffer(buffers.get(input.id)!, 0, writableBytes((feed as HostTensor).data));
     }
     if (recorded.length > 0) {
       const pass = encoder.beginComputePass();
@@ -269,9 +262,8 @@ export async function compileExecutable(ctx: DeviceContext, graph: Graph): Promi
         continue;
       }
       const mapped = r.buffer.getMappedRange(0, r.bytes);
-      const values = r.type.dtype === 'i32' ? new Int32Array(mapped.slice(0)) : new Float32Array(mapped.slice(0));
+      results[r.name] = hostFromBytes(r.type.dtype, r.type.shape, mapped);
       r.buffer.unmap();
-      results[r.name] = hostTensor(r.type.dtype, r.type.shape, values);
     }
     return results;
   };

@@ -1,14 +1,19 @@
 /**
  * attention fused (forward): softmax(scale·q·kᵀ, disallowed keys at the lowest finite f32)·v, one
  * workgroup of 64 invocations per (batch element, query row). The row's scores live in workgroup
- * memory; max and sum are tree-reduced across the workgroup; each invocation then writes output
+ * memory; max and sum are reduced across the workgroup (with subgroup operations where the device
+ * has them, else a workgroup-memory tree: wgsl/workgroup-reduce.ts); each invocation then writes output
  * columns c ≡ its index (mod 64). Disallowed: causal j > i + S − T, or a mask element equal to 0 —
  * the reference kernel's rule, so a fully masked row comes out uniform, as there.
  *
  * Up to DIRECT_KEYS keys a direct program runs instead: one invocation per (batch element, query
- * row), three passes over the keys (max, sum, weighted values accumulated in the output row), no
- * workgroup memory and no barriers — software adapters run barriers as coroutine switches
+ * row), the row's scores in a private array of DIRECT_KEYS f32 (one pass over the keys for the
+ * scores and their max, one for the exponentials and their sum, then each output column accumulated
+ * in a register and stored once), no workgroup memory and no barriers — software adapters run barriers as coroutine switches
  * (SwiftShader, see matmul.ts), and short rows leave most of a 64-wide workgroup idle anyway.
+ *
+ * q, k and v of f16 are widened to f32 as they are read; scores, sums and the weighted values are
+ * f32 and each output element is rounded to f16 once, at the store.
  *
  * Limits: S ≤ 2048 keys (8 KiB of workgroup memory; GPT-NeoX's context is 2048), checked at compile
  * time with a clear error. Not flash attention: the [T, S] scores are not tiled over S, and backward
@@ -16,16 +21,17 @@
  */
 import { lowestFinite } from '@repurpose/core/engine';
 import { BackendError } from '../device/errors.js';
-import { wgslDType } from '../wgsl/dtype.js';
+import { load, store, wgslDType } from '../wgsl/dtype.js';
 import { decompose, linearEntry, storage, uniformBlock } from '../wgsl/indexing.js';
+import { WG_REDUCE, workgroupReduceWgsl } from '../wgsl/workgroup-reduce.js';
 import { broadcastView } from '../wgsl/map.js';
 import { type Binding, type WgslDType, f32Bits, linearDispatch, program, uniforms } from '../wgsl/program.js';
-import { dispatch, input, type WebGpuKernel } from './kernel.js';
+import { dispatch, input, PLAIN, type WebGpuKernel } from './kernel.js';
 
 export const MAX_ATTENTION_KEYS = 2048;
 /** Rows of at most this many keys run the direct program. */
 export const DIRECT_KEYS = 64;
-const WG = 64;
+const WG = WG_REDUCE;
 
 export interface AttentionSpec {
   readonly kind: 'attention' | 'attention-direct';
@@ -33,6 +39,8 @@ export interface AttentionSpec {
   readonly causal: boolean;
   readonly mask: WgslDType | null;
   readonly batchRank: number;
+  /** The workgroup program only: reduce with subgroup operations. */
+  readonly subgroups?: boolean;
 }
 
 export function attentionWgsl(s: AttentionSpec): string {
@@ -54,10 +62,11 @@ ${storage(2, 'q', T, 'read')}
 ${storage(3, 'k', T, 'read')}
 ${storage(4, 'v', T, 'read')}
 ${s.mask === null ? '' : storage(5, 'mask', s.mask, 'read')}
-var<workgroup> scores: array<${T}, ${MAX_ATTENTION_KEYS}>;
-var<workgroup> partial: array<${T}, ${WG}>;
+var<workgroup> scores: array<f32, ${MAX_ATTENTION_KEYS}>;
+${workgroupReduceWgsl(s.subgroups === true)}
 @compute @workgroup_size(${WG})
-fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32) {
+fn main(@builtin(workgroup_id) wg: vec3<u32>, @builtin(local_invocation_index) li: u32${s.subgroups === true ? ', @builtin(subgroup_id) sg: u32, @builtin(subgroup_invocation_id) lane: u32, @builtin(num_subgroups) nsg: u32' : ''}) {
+  let ids = ${s.subgroups === true ? 'vec4<u32>(li, sg, lane, nsg)' : 'vec4<u32>(li, 0u, 0u, 0u)'};
   let T = p(0u);
   let S = p(1u);
   let HS = p(2u);
@@ -75,37 +84,25 @@ ${decompose('batch', s.batchRank, shape, 'b')}
     var score = lowest;
     if (${allowed.length === 0 ? 'true' : allowed.join(' && ')}) {
       var acc = 0.0;
-      for (var c = 0u; c < HS; c = c + 1u) { acc = acc + q[qRow + c] * k[kBase + j * HS + c]; }
+      for (var c = 0u; c < HS; c = c + 1u) { acc = acc + ${load(T, 'q[qRow + c]')} * ${load(T, 'k[kBase + j * HS + c]')}; }
       score = acc * scale;
     }
     scores[j] = score;
     localMax = max(localMax, score);
   }
-  partial[li] = localMax;
-  workgroupBarrier();
-  for (var half = ${WG / 2}u; half > 0u; half = half / 2u) {
-    if (li < half) { partial[li] = max(partial[li], partial[li + half]); }
-    workgroupBarrier();
-  }
-  let m = partial[0];
-  workgroupBarrier();
+  let m = wg_max(localMax, ids);
   var localSum = 0.0;
   for (var j = li; j < S; j = j + ${WG}u) {
     let e = exp(scores[j] - m);
     scores[j] = e;
     localSum = localSum + e;
   }
-  partial[li] = localSum;
-  workgroupBarrier();
-  for (var half = ${WG / 2}u; half > 0u; half = half / 2u) {
-    if (li < half) { partial[li] = partial[li] + partial[li + half]; }
-    workgroupBarrier();
-  }
-  let total = partial[0];
+  // wg_add's barrier also orders every invocation's scores[j] writes before the reads below.
+  let total = wg_add(localSum, ids);
   for (var c = li; c < HV; c = c + ${WG}u) {
     var acc = 0.0;
-    for (var j = 0u; j < S; j = j + 1u) { acc = acc + scores[j] * v[vBase + j * HV + c]; }
-    out[(batch * T + i) * HV + c] = acc / total;
+    for (var j = 0u; j < S; j = j + 1u) { acc = acc + scores[j] * ${load(T, 'v[vBase + j * HV + c]')}; }
+    out[(batch * T + i) * HV + c] = ${store(T, 'acc / total')};
   }
 }`;
 }
@@ -121,13 +118,7 @@ export function attentionDirectWgsl(s: AttentionSpec): string {
   const dot = (slot: number) => ['0u', ...Array.from({ length: s.batchRank }, (_, d) => `b${d} * p(${slot + d}u)`)].join(' + ');
   const maskAt = s.mask === null ? '' : `${dot(mS)} + i * p(${mS + s.batchRank}u) + j * p(${mS + s.batchRank + 1}u)`;
   const allowed = [s.causal ? 'j + T <= i + S' : '', s.mask === null ? '' : `mask[${maskAt}] != ${s.mask === 'i32' ? '0i' : '0.0'}`].filter((c) => c !== '');
-  // The score of key j, as in the tiled program (the same products in the same order).
-  const score = `    var score = lowest;
-    if (${allowed.length === 0 ? 'true' : allowed.join(' && ')}) {
-      var acc = 0.0;
-      for (var c = 0u; c < HS; c = c + 1u) { acc = acc + q[qRow + c] * k[kBase + j * HS + c]; }
-      score = acc * scale;
-    }`;
+  const T = s.dtype;
   const body = `  let T = p(0u);
   let S = p(1u);
   let HS = p(2u);
@@ -141,20 +132,30 @@ ${decompose('batch', s.batchRank, shape, 'b')}
   let kBase = ${dot(kS)};
   let vBase = ${dot(vS)};
   let oRow = idx * HV;
+  // The scores as in the tiled program (the same products in the same order), kept in registers.
+  var scores: array<f32, ${DIRECT_KEYS}>;
   var m = lowest;
   for (var j = 0u; j < S; j = j + 1u) {
-${score}
+    var score = lowest;
+    if (${allowed.length === 0 ? 'true' : allowed.join(' && ')}) {
+      var acc = 0.0;
+      for (var c = 0u; c < HS; c = c + 1u) { acc = acc + ${load(T, 'q[qRow + c]')} * ${load(T, 'k[kBase + j * HS + c]')}; }
+      score = acc * scale;
+    }
+    scores[j] = score;
     m = max(m, score);
   }
   var total = 0.0;
-  for (var c = 0u; c < HV; c = c + 1u) { out[oRow + c] = 0.0; }
   for (var j = 0u; j < S; j = j + 1u) {
-${score}
-    let e = exp(score - m);
+    let e = exp(scores[j] - m);
+    scores[j] = e;
     total = total + e;
-    for (var c = 0u; c < HV; c = c + 1u) { out[oRow + c] = out[oRow + c] + e * v[vBase + j * HV + c]; }
   }
-  for (var c = 0u; c < HV; c = c + 1u) { out[oRow + c] = out[oRow + c] / total; }`;
+  for (var c = 0u; c < HV; c = c + 1u) {
+    var acc = 0.0;
+    for (var j = 0u; j < S; j = j + 1u) { acc = acc + scores[j] * ${load(T, 'v[vBase + j * HV + c]')}; }
+    out[oRow + c] = ${store(T, 'acc / total')};
+  }`;
   return [
     uniformBlock(countSlot + 1),
     storage(1, 'out', s.dtype, 'read_write'),
@@ -171,7 +172,7 @@ function batchStrides(shape: readonly number[], batch: readonly number[]): numbe
   return broadcastView(shape.slice(0, -2), batch).strides.map((st) => st * shape[shape.length - 2]! * shape[shape.length - 1]!);
 }
 
-export const attentionKernel: WebGpuKernel<'attention'> = (node, inputs) => {
+export const attentionKernel: WebGpuKernel<'attention'> = (node, inputs, ctx = PLAIN) => {
   const dtype = wgslDType(node.type.dtype, 'attention dtype');
   const q = input(inputs, 0, 'attention').shape;
   const k = input(inputs, 1, 'attention').shape;
@@ -205,7 +206,7 @@ export const attentionKernel: WebGpuKernel<'attention'> = (node, inputs) => {
     });
   }
   return dispatch({
-    program: program(spec, attentionWgsl),
+    program: program({ ...spec, subgroups: ctx.subgroups }, attentionWgsl),
     uniforms: uniforms(values),
     bindings,
     dispatch: [t, batches, 1],

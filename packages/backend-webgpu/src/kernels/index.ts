@@ -2,10 +2,13 @@
  * The WebGPU kernel table: a Record over every op kind, so an op added to core without a kernel here
  * is a compile error. Primitives must have a kernel; a composite maps to its fused kernel or to null,
  * which means "not claimed": `prepareForBackend` decomposes it into primitives before compile.
- * Every forward composite is fused, and geluGrad, softmaxGrad and logSoftmaxGrad; layerNormGrad and
+ * Every forward composite is fused, and geluGrad, softmaxGrad and logSoftmaxGrad, and the AdamW
+ * composites (adamMoment, adamwParam: one pass each per tensor); layerNormGrad and
  * attentionGrad (packed multi-gradient outputs) are null for now, so they run as their decompositions. Not a registry: nothing is added at run time.
  */
 import { COMPOSITE_KINDS, type CompositeKind, type PrimitiveKind } from '@repurpose/core/engine';
+import { adamMomentKernel } from './adam-moment.js';
+import { adamwParamKernel } from './adamw-param.js';
 import { addKernel } from './add.js';
 import { attentionKernel } from './attention.js';
 import { broadcastKernel } from './broadcast.js';
@@ -90,8 +93,8 @@ export const KERNELS: KernelTable = {
   // Not fused yet (packed multi-gradient outputs): prepareForBackend decomposes them into primitives.
   layerNormGrad: null,
   attentionGrad: null,
-  adamMoment: null,
-  adamwParam: null,
+  adamMoment: adamMomentKernel,
+  adamwParam: adamwParamKernel,
 };
 
 /** The composites this backend runs fused (the rest are decomposed before compile). */

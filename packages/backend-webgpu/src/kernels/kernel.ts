@@ -8,7 +8,16 @@ import { wgslDType } from '../wgsl/dtype.js';
 import { broadcastView, contiguous, mapPass } from '../wgsl/map.js';
 import type { KernelPlan, Pass } from '../wgsl/program.js';
 
-export type WebGpuKernel<K extends OpKind> = (node: GraphNodeOf<K>, inputs: readonly TensorType[]) => KernelPlan;
+/** What a kernel may know of the device: only build-time choices that change the program (and so its key). */
+export interface KernelContext {
+  /** Reduce across workgroups with subgroup operations (the device has `subgroups` and the `subgroup_id` builtin). */
+  readonly subgroups: boolean;
+}
+
+/** The context of a device without optional features: the plain programs. */
+export const PLAIN: KernelContext = Object.freeze({ subgroups: false });
+
+export type WebGpuKernel<K extends OpKind> = (node: GraphNodeOf<K>, inputs: readonly TensorType[], ctx?: KernelContext) => KernelPlan;
 
 export function dispatch(...passes: Pass[]): KernelPlan {
   return { kind: 'dispatch', passes, scratchBytes: [] };

@@ -2,4 +2,4 @@
 import { dispatch, type WebGpuKernel } from './kernel.js';
 import { softmaxGradPass } from './softmax-along.js';
 
-export const logSoftmaxGradKernel: WebGpuKernel<'logSoftmaxGrad'> = (node) => dispatch(softmaxGradPass(node.type, node.attrs.axis, true));
+export const logSoftmaxGradKernel: WebGpuKernel<'logSoftmaxGrad'> = (node, _, ctx) => dispatch(softmaxGradPass(node.type, node.attrs.axis, true, ctx));

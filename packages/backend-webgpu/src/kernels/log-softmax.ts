@@ -2,4 +2,4 @@
 import { dispatch, type WebGpuKernel } from './kernel.js';
 import { softmaxPass } from './softmax-along.js';
 
-export const logSoftmaxKernel: WebGpuKernel<'logSoftmax'> = (node) => dispatch(softmaxPass(node.type, node.attrs.axis, true));
+export const logSoftmaxKernel: WebGpuKernel<'logSoftmax'> = (node, _, ctx) => dispatch(softmaxPass(node.type, node.attrs.axis, true, ctx));

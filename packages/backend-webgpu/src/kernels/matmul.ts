@@ -13,9 +13,11 @@
  * take seconds; on real GPUs such products are latency-bound either way. Which program is chosen
  * depends on sizes, but each program's key still holds only build-time facts.
  *
- * Not yet vectorised (vec4 loads) or f16: the baseline the performance issue tunes on real GPUs.
+ * f16 operands are widened to f32 as they are loaded (the tiles and accumulators are f32) and the
+ * result is rounded to f16 once, at the store. Not yet vectorised (vec4 loads) nor using f16
+ * arithmetic: the baseline the performance issue tunes on real GPUs.
  */
-import { wgslDType } from '../wgsl/dtype.js';
+import { computeType, load, store, wgslDType } from '../wgsl/dtype.js';
 import { decompose, linearEntry, storage, uniformBlock } from '../wgsl/indexing.js';
 import { contiguous } from '../wgsl/map.js';
 import { type Pass, type WgslDType, linearDispatch, program, uniforms } from '../wgsl/program.js';
@@ -47,14 +49,14 @@ export function matmulWgsl(s: MatmulSpec): string {
   const total = bStrides + s.batchRank;
   const dot = (slot: number) => ['0u', ...Array.from({ length: s.batchRank }, (_, d) => `b${d} * p(${slot + d}u)`)].join(' + ');
   // A[row, k] and B[k, col] of the logical (untransposed) product.
-  const aAt = s.transposeA ? 'a[aBase + k * M + row]' : 'a[aBase + row * K + k]';
-  const bAt = s.transposeB ? 'b[bBase + col * K + k]' : 'b[bBase + k * N + col]';
-  const T = s.dtype;
+  const aAt = load(s.dtype, s.transposeA ? 'a[aBase + k * M + row]' : 'a[aBase + row * K + k]');
+  const bAt = load(s.dtype, s.transposeB ? 'b[bBase + col * K + k]' : 'b[bBase + k * N + col]');
+  const T = computeType(s.dtype);
   const loads = WG * WG;
   return `${uniformBlock(total)}
-${storage(1, 'out', T, 'read_write')}
-${storage(2, 'a', T, 'read')}
-${storage(3, 'b', T, 'read')}
+${storage(1, 'out', s.dtype, 'read_write')}
+${storage(2, 'a', s.dtype, 'read')}
+${storage(3, 'b', s.dtype, 'read')}
 var<workgroup> tileA: array<array<${T}, ${BK}>, ${BM}>;
 var<workgroup> tileB: array<array<${T}, ${BN}>, ${BK}>;
 fn loadA(aBase: u32, row: u32, k: u32, M: u32, K: u32) -> ${T} {
@@ -107,7 +109,7 @@ ${decompose('batch', s.batchRank, shape, 'b')}
     for (var j = 0u; j < ${PER}u; j = j + 1u) {
       let col = colBase + lid.x + ${WG}u * j;
       if (row < M && col < N) {
-        out[(batch * M + row) * N + col] = acc[i * ${PER}u + j];
+        out[(batch * M + row) * N + col] = ${store(s.dtype, `acc[i * ${PER}u + j]`)};
       }
     }
   }
@@ -122,8 +124,8 @@ export function matmulDirectWgsl(s: MatmulSpec): string {
   const bStrides = aStrides + s.batchRank;
   const total = bStrides + s.batchRank;
   const dot = (slot: number) => ['0u', ...Array.from({ length: s.batchRank }, (_, d) => `b${d} * p(${slot + d}u)`)].join(' + ');
-  const aAt = s.transposeA ? 'a[aBase + k * M + row]' : 'a[aBase + row * K + k]';
-  const bAt = s.transposeB ? 'b[bBase + col * K + k]' : 'b[bBase + k * N + col]';
+  const aAt = load(s.dtype, s.transposeA ? 'a[aBase + k * M + row]' : 'a[aBase + row * K + k]');
+  const bAt = load(s.dtype, s.transposeB ? 'b[bBase + col * K + k]' : 'b[bBase + k * N + col]');
   const body = `  let M = p(1u);
   let N = p(2u);
   let K = p(3u);
@@ -133,11 +135,11 @@ export function matmulDirectWgsl(s: MatmulSpec): string {
 ${decompose('batch', s.batchRank, shape, 'b')}
   let aBase = ${dot(aStrides)};
   let bBase = ${dot(bStrides)};
-  var acc = ${s.dtype}(0);
+  var acc = ${computeType(s.dtype)}(0);
   for (var k = 0u; k < K; k = k + 1u) {
     acc = acc + ${aAt} * ${bAt};
   }
-  out[idx] = acc;`;
+  out[idx] = ${store(s.dtype, 'acc')};`;
   return [uniformBlock(total), storage(1, 'out', s.dtype, 'read_write'), storage(2, 'a', s.dtype, 'read'), storage(3, 'b', s.dtype, 'read'), linearEntry(0, body)].join('\n');
 }
 

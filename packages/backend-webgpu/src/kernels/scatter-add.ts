@@ -13,7 +13,7 @@
  *    the sum runs in increasing position order, the reference backend's order.
  * Out-of-range ids are skipped (ids fed from the host are range-checked before the run).
  */
-import { wgslDType } from '../wgsl/dtype.js';
+import { computeType, load, store, wgslDType } from '../wgsl/dtype.js';
 import { linearEntry, storage, uniformBlock } from '../wgsl/indexing.js';
 import { type WgslDType, linearDispatch, program, uniforms } from '../wgsl/program.js';
 import { fillPass } from './fill.js';
@@ -66,15 +66,15 @@ export function scatterSumWgsl(s: ScatterSumSpec): string {
         '  let c = idx % width;',
         '  let id = ids[i];',
         '  if (links[n + i] == 0i || id < 0i || u32(id) >= p(2u)) { return; }',
-        `  var acc = ${s.dtype}(0);`,
+        `  var acc = ${computeType(s.dtype)}(0);`,
         '  var k = i;',
         '  loop {',
-        '    acc = acc + updates[k * width + c];',
+        `    acc = acc + ${load(s.dtype, 'updates[k * width + c]')};`,
         '    let next = links[k];',
         '    if (next >= i32(n)) { break; }',
         '    k = u32(next);',
         '  }',
-        '  out[u32(id) * width + c] = acc;',
+        `  out[u32(id) * width + c] = ${store(s.dtype, 'acc')};`,
       ].join('\n'),
     ),
   ].join('\n');

@@ -2,4 +2,4 @@
 import { dispatch, type WebGpuKernel } from './kernel.js';
 import { softmaxGradPass } from './softmax-along.js';
 
-export const softmaxGradKernel: WebGpuKernel<'softmaxGrad'> = (node) => dispatch(softmaxGradPass(node.type, node.attrs.axis, false));
+export const softmaxGradKernel: WebGpuKernel<'softmaxGrad'> = (node, _, ctx) => dispatch(softmaxGradPass(node.type, node.attrs.axis, false, ctx));

@@ -2,4 +2,4 @@
 import { dispatch, type WebGpuKernel } from './kernel.js';
 import { softmaxPass } from './softmax-along.js';
 
-export const softmaxKernel: WebGpuKernel<'softmax'> = (node) => dispatch(softmaxPass(node.type, node.attrs.axis, false));
+export const softmaxKernel: WebGpuKernel<'softmax'> = (node, _, ctx) => dispatch(softmaxPass(node.type, node.attrs.axis, false, ctx));

@@ -6,9 +6,12 @@
  * shader with a different expression, so they share one tested indexing path.
  *
  * Expressions name inputs a0, a1, a2, coordinates c0 … c{rank-1} and extra scalar uniforms e0, e1
- * (raw u32; floats via bitcast<f32>). Not a fusion engine: one node, one pass.
+ * (raw u32; floats via bitcast<f32>). Float inputs are read as f32 and the result is stored in the
+ * output's type (f16 rounds once, at the store: wgsl/dtype.ts), so expressions are written for f32
+ * and i32 only. Not a fusion engine: one node, one pass.
  */
 import type { Shape } from '@repurpose/core/engine';
+import { load, store } from './dtype.js';
 import { decompose, linearEntry, offset, storage, uniformBlock } from './indexing.js';
 import { type Binding, type Pass, type WgslDType, linearDispatch, program, uniforms } from './program.js';
 
@@ -36,9 +39,9 @@ export function mapWgsl(spec: MapSpec): string {
   const slots = layout(spec);
   const total = slots.extras + spec.extras;
   const lines = [decompose('idx', spec.rank, slots.shape, 'c')];
-  spec.inputs.forEach((_, i) => lines.push(`  let a${i} = in${i}[${offset(spec.rank, slots.inputView(i), 'c')}];`));
+  spec.inputs.forEach((d, i) => lines.push(`  let a${i} = ${load(d, `in${i}[${offset(spec.rank, slots.inputView(i), 'c')}]`)};`));
   for (let e = 0; e < spec.extras; e++) lines.push(`  let e${e} = p(${slots.extras + e}u);`);
-  lines.push(`  out[${offset(spec.rank, slots.outView, 'c')}] = ${spec.expr};`);
+  lines.push(`  out[${offset(spec.rank, slots.outView, 'c')}] = ${store(spec.out, spec.expr)};`);
   return [
     uniformBlock(total),
     storage(1, 'out', spec.out, 'read_write'),

@@ -7,7 +7,7 @@
  * Not an executor: nothing here touches a GPU. Generation is pure, so every shader is unit-tested as
  * text and validated by Dawn's null adapter without a driver.
  */
-export type WgslDType = 'f32' | 'i32';
+export type WgslDType = 'f32' | 'i32' | 'f16';
 
 export interface Program {
   /** The spec serialised: everything the WGSL depends on, and nothing else. */
@@ -15,9 +15,27 @@ export interface Program {
   readonly wgsl: string;
 }
 
+/** Whether any value of the spec (nested arrays and objects included) is exactly `value`. */
+function holds(spec: unknown, value: string): boolean {
+  if (spec === value) return true;
+  if (Array.isArray(spec)) return spec.some((v) => holds(v, value));
+  if (typeof spec === 'object' && spec !== null) return Object.values(spec).some((v) => holds(v, value));
+  return false;
+}
+
+/**
+ * The WGSL `enable` directives a spec needs: `f16` when any of its dtypes is f16, `subgroups` when it
+ * says `subgroups: true`. Derived from the spec alone, so a program without them is text a device
+ * lacking the features accepts, and the key still determines the text.
+ */
+export function enables(spec: { readonly kind: string; readonly [field: string]: unknown }): string {
+  const directives = [holds(spec, 'f16') ? 'enable f16;' : '', spec.subgroups === true ? 'enable subgroups;' : ''].filter((d) => d !== '');
+  return directives.length === 0 ? '' : `${directives.join('\n')}\n`;
+}
+
 /** Builds a program from a spec: the generator sees only the spec, so the key is complete by construction. */
 export function program<S extends { readonly kind: string }>(spec: S, generate: (spec: S) => string): Program {
-  return { key: JSON.stringify(spec), wgsl: generate(spec) };
+  return { key: JSON.stringify(spec), wgsl: enables(spec) + generate(spec) };
 }
 
 /** Which buffer a pass binds at each storage slot (binding 1 onwards; binding 0 is the uniforms). */
