@@ -72,6 +72,10 @@ console.log(`recommended: ${methodText(recipe.method)}, ${recipe.pairs} pairs in
 const loraRecipeFile = join(work, 'recipe-lora.json');
 writeFileSync(loraRecipeFile, repurpose([...planArgs, '--methods', 'lora'], { capture: true }));
 const loraRecipe = JSON.parse(readFileSync(loraRecipeFile, 'utf8'));
+if (loraRecipe.method.kind !== 'lora') {
+  console.error(`repurpose demo: 'plan --methods lora' planned ${loraRecipe.method.kind}; expected a LoRA recipe`);
+  process.exit(1);
+}
 const place = recipe.runnersUp.findIndex((r) => sameMethod(r.method, loraRecipe.method));
 console.log(
   `best LoRA at the same budget (plan --methods lora): ${methodText(loraRecipe.method)}, ${loraRecipe.pairs} pairs, predicted loss ${loraRecipe.predictedLoss.toFixed(3)} ` +
@@ -83,7 +87,6 @@ const run = join(work, 'run');
 const common = ['--model', join(nano, 'model'), '--pairs', join(nano, 'data/train.jsonl'), '--batch-size', String(BATCH), '--held-out', '256', '--max-tokens', '48'];
 repurpose(['train', ...common, '--recipe', recipeFile, '--lr', '2e-3', '--out', run, '--ledger', join(work, 'runs.jsonl'), '--bootstrap', '200']);
 
-if (loraRecipe.method.kind !== 'lora') throw new Error(`plan --methods lora returned ${loraRecipe.method.kind}`);
 const loraPairs = LORA_STEPS * BATCH;
 section(`train: the LoRA alternative, ${LORA_STEPS} steps (${loraPairs} of its plan's ${loraRecipe.pairs} pairs)`);
 const loraRun = join(work, 'run-lora');
