@@ -39,7 +39,7 @@ export async function timeTrainStep(o) {
   const shape = { B: o.B ?? 32, Tq: o.Tq ?? 16, Tp: o.Tp ?? 64 };
   const where = o.where ?? 'process';
   const backend = where === 'in-process'
-    ? createOnnxBackend({ ort, threads: o.threads ?? 2, ...(o.backendOptions ?? {}) })
+    ? createOnnxBackend({ ort, threads: o.threads ?? 2, ...(process.env.OLD_ADAM ? { composites: ['softmax', 'logSoftmax', 'layerNorm', 'gelu', 'attention'] } : {}), ...(o.backendOptions ?? {}) })
     : createOnnxWorkerBackend({ isolation: where, threads: o.threads ?? 2, ortModule: ortPath, ...(o.backendOptions ?? {}) });
   const t = buildTrainingGraph(arch, o.method, shape, { dtype: 'f32', loraEmbedIn: false });
   const graph = appendAdamW(t.graph, t.trainable);
