@@ -11,7 +11,8 @@
  */
 import { GraphError, type Executable, type Feed, type Graph, type HostTensor, type ResidentTensor, sameShape } from '@repurpose/core/engine';
 import { adamwInPlace } from './host-update/adamw-kernel.js';
-import { HOST_VALUE_PREFIX, type HostUpdate } from './host-update/split.js';
+import { adamwSparseInPlace } from './host-update/adamw-sparse.js';
+import { HOST_VALUE_PREFIX, type HostUpdate, hostInputs } from './host-update/split.js';
 import type { OrtModule, OrtSession, OrtTensor, OrtTensorType } from './ort-module.js';
 import { BACKEND_NAME, donateResident, ortTensorOf, residentOf, toHost, toOrt } from './resident.js';
 
@@ -88,12 +89,12 @@ export function makeExecutable(ort: OrtModule, session: OrtSession | undefined, 
     const all = ortFeeds(feeds);
     const pending = [...new Set(outputs.filter((n) => updateOf.has(n)).map((n) => updateOf.get(n)!))];
     const fetch = new Set(outputs.filter((n) => deviceOutputs.has(n)));
-    for (const u of pending) for (const id of [u.grad, u.decay, u.stepSize, u.bc2Sqrt]) if (!inputIds.has(id)) fetch.add(`${HOST_VALUE_PREFIX}${id}`);
+    for (const u of pending) for (const id of hostInputs(u)) if (!inputIds.has(id)) fetch.add(`${HOST_VALUE_PREFIX}${id}`);
     const ortIn: Record<string, OrtTensor> = {};
     for (const id of deviceInputs) ortIn[id] = all[id]!;
     const results = fetch.size === 0 || !session ? {} : await session.run(ortIn, [...fetch].map((name) => outputNames.get(name)!));
     const fetched = (name: string): OrtTensor => results[outputNames.get(name)!]!;
-    const value = (id: string): Floats => (inputIds.has(id) ? all[id]! : fetched(`${HOST_VALUE_PREFIX}${id}`)).data as Floats;
+    const value = (id: string): Floats | Int32Array => (inputIds.has(id) ? all[id]! : fetched(`${HOST_VALUE_PREFIX}${id}`)).data as Floats | Int32Array;
 
     const out: Record<string, Feed> = {};
     for (const u of pending) Object.assign(out, applyUpdate(u, feeds, all, value, new Set(outputs), resident));
@@ -107,14 +108,16 @@ export function makeExecutable(ort: OrtModule, session: OrtSession | undefined, 
   }
 
   /** Runs one host update; returns its requested outputs. */
-  const applyUpdate = (u: HostUpdate, feeds: Readonly<Record<string, Feed>>, all: Record<string, OrtTensor>, value: (id: string) => Floats, wanted: ReadonlySet<string>, resident: ReadonlySet<string>): Record<string, Feed> => {
+  const applyUpdate = (u: HostUpdate, feeds: Readonly<Record<string, Feed>>, all: Record<string, OrtTensor>, value: (id: string) => Floats | Int32Array, wanted: ReadonlySet<string>, resident: ReadonlySet<string>): Record<string, Feed> => {
     const ids = [u.param, u.m, u.v] as const;
     const names = [u.outputs.param, u.outputs.m, u.outputs.v] as const;
     const tensors = ids.map((id) => all[id]!);
     const inPlace = names.every((n) => wanted.has(n) && resident.has(n)) && ids.every((id) => 'kind' in feeds[id]!) && new Set(tensors).size === 3;
     const arrays = ids.map((id) => (inPlace ? value(id) : value(id).slice())) as [Floats, Floats, Floats];
     const scalar = (id: string) => value(id)[0]!;
-    adamwInPlace(arrays[0], arrays[1], arrays[2], value(u.grad), { decay: scalar(u.decay), stepSize: scalar(u.stepSize), bc2Sqrt: scalar(u.bc2Sqrt), beta1: u.beta1, beta2: u.beta2, eps: u.eps });
+    const s = { decay: scalar(u.decay), stepSize: scalar(u.stepSize), bc2Sqrt: scalar(u.bc2Sqrt), beta1: u.beta1, beta2: u.beta2, eps: u.eps };
+    if (u.sparse) adamwSparseInPlace(arrays[0], arrays[1], arrays[2], value(u.sparse.ids) as Int32Array, value(u.sparse.updates) as Floats, u.sparse.width, s);
+    else adamwInPlace(arrays[0], arrays[1], arrays[2], value(u.grad) as Floats, s);
     const out: Record<string, Feed> = {};
     names.forEach((name, i) => {
       if (!wanted.has(name)) return;

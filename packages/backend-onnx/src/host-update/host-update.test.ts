@@ -4,7 +4,7 @@
  * the fed handles; host feeds are never written; a donated handle cannot be fed again.
  */
 import { describe, expect, it } from 'vitest';
-import { adamwScalarFeeds, buildAdamWGraph, GraphBuilder, type HostTensor, momentName, hostTensor, prepareForBackend, type ResidentTensor } from '@repurpose/core/engine';
+import { adamwScalarFeeds, appendAdamW, buildAdamWGraph, grad, GraphBuilder, type HostTensor, momentName, hostTensor, prepareForBackend, type ResidentTensor } from '@repurpose/core/engine';
 import { referenceBackend } from '@repurpose/core/reference';
 import { ONNX_SUPPORT } from '../backend.js';
 import { testBackend } from '../test-ort.test-helper.js';
@@ -27,7 +27,51 @@ function feedsAt(step: number): Record<string, HostTensor> {
   return feeds;
 }
 
+/** An embedding table whose only gradient is a scatterAdd (repeated ids), with AdamW appended. */
+function embeddingStep() {
+  const b = new GraphBuilder();
+  const table = b.param('table', [10, 3]);
+  const ids = b.data('ids', [6], 'i32');
+  const rows = b.gather(table, ids);
+  b.output('loss', b.sum(b.mul(b.mul(rows, rows), b.constant([1, -2, 0.5], [3]))));
+  return appendAdamW(grad(b.build(), { loss: 'loss', wrt: ['table'] }), ['table']);
+}
+
 describe('host update', () => {
+  it('takes an embedding gradient sparse: ORT returns the scattered rows, not the dense table', () => {
+    const { device, updates } = splitHostUpdates(prepareForBackend(embeddingStep(), ONNX_SUPPORT));
+    expect(updates).toHaveLength(1);
+    expect(updates[0]!.sparse).toMatchObject({ width: 3 });
+    expect(device.nodes.some((n) => n.kind === 'scatterAdd')).toBe(false);
+  });
+
+  it('the sparse update equals the reference backend over three steps, untouched rows included', async () => {
+    const graph = embeddingStep();
+    const ref = await referenceBackend().compile(graph);
+    const backend = testBackend();
+    const exe = await backend.compile(graph);
+    const table = hostTensor('f32', [10, 3], Array.from({ length: 30 }, (_, i) => Math.sin(i)));
+    let feeds: Record<string, HostTensor> = {
+      table,
+      ids: hostTensor('i32', [6], [3, 1, 3, 7, 0, 3]),
+      [momentName('m', 'table')]: hostTensor('f32', [10, 3]),
+      [momentName('v', 'table')]: hostTensor('f32', [10, 3]),
+    };
+    for (let step = 0; step < 3; step++) {
+      feeds = { ...feeds, ...adamwScalarFeeds(step, 0.05, 'f32') };
+      const [got, want] = [await exe.run(feeds), await ref.run(feeds)];
+      for (const name of ['table', momentName('m', 'table'), momentName('v', 'table'), 'loss']) {
+        const [g, w] = [got[name]!.data, want[name]!.data];
+        for (let i = 0; i < w.length; i++) expect(Math.abs(g[i]! - w[i]!), `step ${step} ${name}[${i}]`).toBeLessThan(1e-6 * Math.max(1, Math.abs(w[i]!)));
+      }
+      feeds = { ...feeds, table: got.table!, [momentName('m', 'table')]: got[momentName('m', 'table')]!, [momentName('v', 'table')]: got[momentName('v', 'table')]! };
+    }
+    // Rows 2, 4, 5, 6, 8, 9 had no id: they still moved (decay and momentum), as the dense update.
+    expect(feeds.table!.data[2 * 3]).not.toBe(table.data[2 * 3]);
+    exe.dispose();
+    backend.dispose();
+  });
+
   it('moves every tensor of an AdamW graph to the host and leaves no optimiser composite in ORT', () => {
     const graph = prepareForBackend(buildAdamWGraph(PARAMS), ONNX_SUPPORT);
     const { device, updates } = splitHostUpdates(graph);

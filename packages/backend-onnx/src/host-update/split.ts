@@ -29,6 +29,11 @@ export interface HostUpdate {
   readonly beta1: number;
   readonly beta2: number;
   readonly eps: number;
+  /**
+   * Where the gradient is a scatterAdd (an embedding table's) that feeds only this update: its ids
+   * and rows, so the host never makes the dense gradient (adamw-sparse.ts). `grad` is then unused.
+   */
+  readonly sparse?: { readonly ids: ValueId; readonly updates: ValueId; readonly width: number };
   /** The graph's output names of the new parameter, m and v. */
   readonly outputs: { readonly param: string; readonly m: string; readonly v: string };
 }
@@ -74,8 +79,14 @@ export function splitHostUpdates(graph: Graph): SplitGraph {
     const outM = updateOutput(m1.id, m);
     const outV = updateOutput(v1.id, v);
     if (!outP || !outM || !outV) continue;
+    const grad = m1.inputs[1]!;
+    const scatter = byId.get(grad);
+    const sparse =
+      scatter?.kind === 'scatterAdd' && consumers.get(grad) === 2 && !outputsOf.has(grad)
+        ? { ids: scatter.inputs[0]!, updates: scatter.inputs[1]!, width: scatter.type.shape.slice(1).reduce((a, d) => a * d, 1) }
+        : undefined;
     updates.push({
-      param, m, v, grad: m1.inputs[1]!, decay, stepSize, bc2Sqrt,
+      param, m, v, grad, decay, stepSize, bc2Sqrt, ...(sparse ? { sparse } : {}),
       beta1: m1.attrs.beta, beta2: v1.attrs.beta, eps: n.attrs.eps,
       outputs: { param: outP.name, m: outM.name, v: outV.name },
     });
@@ -86,7 +97,7 @@ export function splitHostUpdates(graph: Graph): SplitGraph {
   if (updates.length === 0) return { device: rest(graph), updates };
 
   const needed = new Set<ValueId>();
-  for (const u of updates) for (const id of [u.grad, u.decay, u.stepSize, u.bc2Sqrt]) if (!inputIds.has(id)) needed.add(id);
+  for (const u of updates) for (const id of hostInputs(u)) if (!inputIds.has(id)) needed.add(id);
   const nodes: GraphNode[] = graph.nodes.filter((node) => !moved.has(node.id));
   const outputs = [
     ...graph.outputs.filter((o) => !moved.has(o.value)),
@@ -98,4 +109,9 @@ export function splitHostUpdates(graph: Graph): SplitGraph {
   // The device graph is internal: its outputs drop `updates` (an updated input may have left it).
   const device = rest({ inputs: pruned.inputs.filter((i) => used.has(i.id)), nodes: pruned.nodes, outputs: pruned.outputs.map((o) => ({ name: o.name, value: o.value })) });
   return { device, updates };
+}
+
+/** The values an update reads besides p, m and v. */
+export function hostInputs(u: HostUpdate): ValueId[] {
+  return [...(u.sparse ? [u.sparse.ids, u.sparse.updates] : [u.grad]), u.decay, u.stepSize, u.bc2Sqrt];
 }
