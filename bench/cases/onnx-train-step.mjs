@@ -4,10 +4,11 @@
  * pythia-160m; BENCH_ONNX_MODELS narrows it), random weights, batch 32 pairs of 16 query + 64 document
  * tokens, full fine-tuning and LoRA r = 32, AdamW, mean pooling, symmetric InfoNCE, 2 threads each.
  * Ours runs through createOnnxWorkerBackend (ORT in a worker thread, parameters and moments resident,
- * as the trainer drives it); for pythia-70m full fine-tuning also with isolation 'process' (a child
+ * as the trainer drives it); for full fine-tuning also with isolation 'process' (a child
  * process with glibc malloc told not to mmap). The runs are interleaved — ours, the peer, ours, the
  * peer … for BENCH_ONNX_ROUNDS rounds (default 3) — so a machine shared with other jobs disturbs
- * both alike; each run reports the median of BENCH_ONNX_STEPS steps (default 2) after one warm-up, and
+ * both alike; each run reports the median of BENCH_ONNX_STEPS steps (default 2) after BENCH_ONNX_WARMUP warm-up
+ * steps (default 2), and
  * the rows are medians over rounds, reported as ratios (ours / peer) of pairs/s, plus each step's
  * matmul work as a fraction of the machine's ORT sgemm peak (1024³, 2 threads) measured in the same
  * run. The peer is skipped, with the reason printed, when the Python venv (.tmp/venv,
@@ -28,12 +29,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const python = join(root, '.tmp', 'venv', 'bin', 'python');
 const MODELS = (process.env.BENCH_ONNX_MODELS ?? 'pythia-70m,pythia-160m').split(',');
 const STEPS = Number(process.env.BENCH_ONNX_STEPS ?? 2);
+// Two warm-up steps: the first steps pay first-touch page faults on fresh memory (measured: pythia-160m
+// full in a worker thread 20.8, 27.6, then 18.0 s), which a long run does not.
+const WARMUP = Number(process.env.BENCH_ONNX_WARMUP ?? 2);
 const ROUNDS = Number(process.env.BENCH_ONNX_ROUNDS ?? 3);
 const THREADS = 2;
 
 function peer(model, method) {
   if (!existsSync(python)) return { skipped: `no Python venv at ${python} (run tools/python/setup-venv.sh)` };
-  const args = [join(root, 'tools', 'onnx', 'torch_train_step.py'), '--model', model, '--method', method, '--steps', String(STEPS), '--threads', String(THREADS)];
+  const args = [join(root, 'tools', 'onnx', 'torch_train_step.py'), '--model', model, '--method', method, '--steps', String(STEPS), '--warmup', String(WARMUP), '--threads', String(THREADS)];
   const r = spawnSync(python, args, { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: String(THREADS) } });
   const line = r.stdout.trim().split('\n').pop();
   if (r.status !== 0 || !line) return { skipped: `peer failed: ${r.stderr.trim().split('\n').pop()}` };
@@ -52,13 +56,13 @@ export async function run() {
   for (const model of MODELS) {
     for (const method of ['full', 'lora']) {
       cases.push({ model, method, where: 'thread' });
-      if (model === 'pythia-70m' && method === 'full') cases.push({ model, method, where: 'process' });
+      if (method === 'full') cases.push({ model, method, where: 'process' });
     }
   }
   const samples = new Map(cases.map((c) => [c, []]));
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of cases) {
-      const ours = await timeTrainStep({ model: c.model, method: c.method === 'lora' ? { kind: 'lora', rank: 32, alpha: 64 } : { kind: 'full' }, threads: THREADS, steps: STEPS, where: c.where });
+      const ours = await timeTrainStep({ model: c.model, method: c.method === 'lora' ? { kind: 'lora', rank: 32, alpha: 64 } : { kind: 'full' }, threads: THREADS, steps: STEPS, warmup: WARMUP, where: c.where });
       const theirs = peer(c.model, c.method);
       if (theirs.skipped) console.log(`peer skipped (${c.model} ${c.method}): ${theirs.skipped}`);
       samples.get(c).push({ ours, theirs });
