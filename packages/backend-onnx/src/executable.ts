@@ -107,6 +107,14 @@ export function makeExecutable(ort: OrtModule, session: OrtSession | undefined, 
     return out;
   }
 
+  // One zero gradient per sparse update, kept for the executable's life (adamw-sparse.ts zeroes what it wrote).
+  const scratch = new Map<HostUpdate, Floats>();
+  const scratchFor = (u: HostUpdate, like: Floats): Floats => {
+    let z = scratch.get(u);
+    if (!z || z.length !== like.length || z.constructor !== like.constructor) scratch.set(u, (z = like instanceof Float32Array ? new Float32Array(like.length) : new Float64Array(like.length)));
+    return z;
+  };
+
   /** Runs one host update; returns its requested outputs. */
   const applyUpdate = (u: HostUpdate, feeds: Readonly<Record<string, Feed>>, all: Record<string, OrtTensor>, value: (id: string) => Floats | Int32Array, wanted: ReadonlySet<string>, resident: ReadonlySet<string>): Record<string, Feed> => {
     const ids = [u.param, u.m, u.v] as const;
@@ -116,7 +124,7 @@ export function makeExecutable(ort: OrtModule, session: OrtSession | undefined, 
     const arrays = ids.map((id) => (inPlace ? value(id) : value(id).slice())) as [Floats, Floats, Floats];
     const scalar = (id: string) => value(id)[0]!;
     const s = { decay: scalar(u.decay), stepSize: scalar(u.stepSize), bc2Sqrt: scalar(u.bc2Sqrt), beta1: u.beta1, beta2: u.beta2, eps: u.eps };
-    if (u.sparse) adamwSparseInPlace(arrays[0], arrays[1], arrays[2], value(u.sparse.ids) as Int32Array, value(u.sparse.updates) as Floats, u.sparse.width, s);
+    if (u.sparse) adamwSparseInPlace(arrays[0], arrays[1], arrays[2], value(u.sparse.ids) as Int32Array, value(u.sparse.updates) as Floats, u.sparse.width, s, scratchFor(u, arrays[0]));
     else adamwInPlace(arrays[0], arrays[1], arrays[2], value(u.grad) as Floats, s);
     const out: Record<string, Feed> = {};
     names.forEach((name, i) => {
@@ -136,6 +144,7 @@ export function makeExecutable(ort: OrtModule, session: OrtSession | undefined, 
     dispose: () => {
       if (disposed) return;
       disposed = true;
+      scratch.clear();
       void session?.release();
     },
   };
