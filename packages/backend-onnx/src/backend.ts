@@ -9,6 +9,7 @@
 import { type Backend, type BackendSupport, checkGraph, type CompositeKind, GraphError, type Graph, type HostTensor, prepareForBackend, type ResidentTensor } from '@repurpose/core/engine';
 import { makeExecutable, type OnnxExecutable } from './executable.js';
 import { splitHostUpdates } from './host-update/split.js';
+import { fusePadAdds } from './lower/fuse-pads.js';
 import { fuseScatterAdds } from './lower/fuse-scatter-add.js';
 import { lowerGraph } from './lower/lower-graph.js';
 import type { OrtSessionOptions } from './ort-module.js';
@@ -48,7 +49,7 @@ export function createOnnxBackend(options: OnnxBackendOptions): OnnxBackend {
   const compile = async (graph: Graph): Promise<OnnxExecutable> => {
     if (disposed) throw new GraphError('backend', 'disposed', 'a live ONNX backend');
     checkGraph(graph);
-    const prepared = fuseScatterAdds(prepareForBackend(graph, support));
+    const prepared = fusePadAdds(fuseScatterAdds(prepareForBackend(graph, support)));
     const { device, updates } = splitHostUpdates(prepared);
     const lowered = lowerGraph(device);
     // ORT's extended fusions (MatMulScaleFusion → FusedMatMul's alpha, …) store scalars as float
