@@ -14,11 +14,12 @@ import { fusePadAdds } from './fuse-pads.js';
 const SHAPE = [2, 3, 4, 12];
 
 // heads [2,3,4,12] split on the last axis into the given [start, end) pieces, combined nonlinearly.
-function split(pieces: readonly (readonly [number, number])[], axis = 3) {
+function split(pieces: readonly (readonly [number, number])[], axis = 3, whole = false) {
   const b = new GraphBuilder({ dtype: 'f64' });
   const x = b.param('x', SHAPE);
   const parts: Tensor[] = pieces.map(([s, e]) => b.sliceAxis(x, axis, s, e));
   const terms = parts.map((p, i) => b.sum(b.mul(b.tanh(p), b.scalar(i + 1))));
+  if (whole) terms.push(b.sum(b.exp(x)));
   b.output('loss', terms.reduce((a, t) => b.add(a, b.mul(t, t))));
   return grad(b.build(), { loss: 'loss', wrt: ['x'] });
 }
@@ -69,7 +70,16 @@ describe('fusePadAdds', () => {
     await checkValues(g);
   });
 
-  it('leaves alone overlapping ranges, different axes, a non-zero pad and a pad used twice', () => {
+  it('one other operand (the whole tensor used too, as rotary): stays an add beside the concat', async () => {
+    const g = split([[0, 4], [4, 8]], 3, true);
+    const before = prepare(g);
+    const after = fusePadAdds(before);
+    expect([count(before, 'pad'), count(after, 'pad'), count(after, 'concat')]).toEqual([2, 0, 1]);
+    expect(count(after, 'add')).toBe(count(before, 'add') - 1);
+    await checkValues(g);
+  });
+
+  it('leaves alone overlapping ranges, different axes, a non-zero pad, a pad used twice, two other operands between pads', () => {
     const untouched = (g: Graph) => expect(fusePadAdds(g)).toBe(g);
     untouched(prepare(split([[0, 6], [4, 12]])));
     const b = new GraphBuilder({ dtype: 'f64' });
@@ -81,6 +91,9 @@ describe('fusePadAdds', () => {
     const twice = b.pad(x, [0, 0], [0, 3]);
     b.output('twice', b.add(twice, b.pad(x, [0, 3], [0, 0])));
     b.output('again', twice);
+    const y = b.param('z', [2, 6]);
+    const interleaved = b.add(b.add(b.add(b.exp(y), b.pad(x, [0, 0], [0, 3])), b.tanh(y)), b.pad(x, [0, 3], [0, 0]));
+    b.output('interleaved', interleaved);
     untouched(b.build());
   });
 });

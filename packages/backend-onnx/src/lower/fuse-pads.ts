@@ -6,7 +6,8 @@
  * QKV split (dheads = pad(dq) + pad(dk) + pad(dv)) and rotary's rotated/pass-through halves — which
  * otherwise fills full-size zero tensors and adds them. Exact in every dtype: every element of the
  * sum is one leaf's element plus zeros (the one difference: a -0 stays -0 where the sum gave +0).
- * Not a general algebraic simplifier: a tree with any other leaf is left alone.
+ * One other operand of the same shape (rotary's dx·cos beside its two half-slice pads) is allowed
+ * and stays an add. Not a general algebraic simplifier: a tree with two other operands is left alone.
  *
  * Measured figures: see the report of branch onnx-pads (filled in below once measured).
  */
@@ -20,6 +21,8 @@ interface Leaf {
 interface Tree {
   readonly axis: number;
   readonly leaves: readonly Leaf[];
+  /** The one operand that is not a zero pad, if any: added to the concat. */
+  readonly base?: string;
 }
 
 export function fusePadAdds(graph: Graph): Graph {
@@ -33,7 +36,11 @@ export function fusePadAdds(graph: Graph): Graph {
     }
   }
   for (const o of graph.outputs) uses.set(o.value, (uses.get(o.value) ?? 0) + 1);
-  const sameType = (a: GraphNode, b: GraphNode) => a.type.dtype === b.type.dtype && a.type.shape.join() === b.type.shape.join();
+  const types = new Map([...graph.inputs, ...graph.nodes].map((v) => [v.id, v.type]));
+  const sameType = (id: string, n: GraphNode) => {
+    const t = types.get(id);
+    return t !== undefined && t.dtype === n.type.dtype && t.shape.join() === n.type.shape.join();
+  };
 
   // The one axis a zero pad pads, and the range its input fills; undefined for any other pad.
   const leafOf = (n: GraphNodeOf<'pad'>): Leaf | undefined => {
@@ -45,56 +52,56 @@ export function fusePadAdds(graph: Graph): Graph {
   };
   const axisOf = (leaf: Leaf) => leaf.pad.type.shape.findIndex((_, i) => leaf.pad.attrs.before[i]! !== 0 || leaf.pad.attrs.after[i]! !== 0);
 
-  // Leaves of the tree under an add (memoised; null: not such a tree). Operands must be used once
-  // and have the add's own shape and dtype (no broadcasting).
+  // The tree under an add (memoised; null: not such a tree). Operands must have the add's own shape
+  // and dtype (no broadcasting); pads and inner adds must be used only there. At most one operand in
+  // the whole tree may be something else (the base, kept as an add): with one, at each element the
+  // sum is still base + one leaf's element + zeros; with two, reassociating them would round
+  // differently.
   const trees = new Map<string, Tree | null>();
   const treeOf = (add: GraphNode): Tree | null => {
     const known = trees.get(add.id);
     if (known !== undefined) return known;
-    let result: Tree | null = null;
+    trees.set(add.id, null);
     const parts: Leaf[] = [];
-    let ok = add.kind === 'add';
+    const bases: string[] = [];
+    let ok = add.kind === 'add' && add.inputs[0] !== add.inputs[1];
     for (const id of ok ? add.inputs : []) {
       const n = byId.get(id);
-      if (!n || uses.get(id) !== 1 || !sameType(n, add)) ok = false;
-      else if (n.kind === 'pad') {
-        const leaf = leafOf(n);
-        if (leaf) parts.push(leaf);
-        else ok = false;
-      } else if (n.kind === 'add') {
-        const sub = treeOf(n);
-        if (sub) parts.push(...sub.leaves);
-        else ok = false;
-      } else ok = false;
-      if (!ok) break;
+      const inner = uses.get(id) === 1 && n !== undefined && sameType(id, add);
+      const leaf = inner && n.kind === 'pad' ? leafOf(n) : undefined;
+      const sub = inner && n.kind === 'add' ? treeOf(n) : null;
+      if (leaf) parts.push(leaf);
+      else if (sub) {
+        parts.push(...sub.leaves);
+        if (sub.base !== undefined) bases.push(sub.base);
+      } else if (sameType(id, add)) bases.push(id);
+      else ok = false;
     }
-    if (ok) {
-      const axis = axisOf(parts[0]!);
-      const sorted = [...parts].sort((x, y) => x.start - y.start);
-      const disjoint = sorted.every((l, i) => i === 0 || sorted[i - 1]!.end <= l.start);
-      if (disjoint && parts.every((l) => axisOf(l) === axis)) result = { axis, leaves: sorted };
-    }
-    trees.set(add.id, result);
-    return result;
+    if (!ok || bases.length > 1 || parts.length === 0) return null;
+    const axis = axisOf(parts[0]!);
+    const sorted = [...parts].sort((x, y) => x.start - y.start);
+    const disjoint = sorted.every((l, i) => i === 0 || sorted[i - 1]!.end <= l.start);
+    if (!disjoint || !parts.every((l) => axisOf(l) === axis)) return null;
+    const tree: Tree = { axis, leaves: sorted, ...(bases[0] !== undefined ? { base: bases[0] } : {}) };
+    trees.set(add.id, tree);
+    return tree;
   };
 
-  // Roots: trees that are not an operand inside a larger tree.
+  // Roots: trees of two pads or more that are not an operand inside a larger tree.
   const roots = new Map<string, Tree>();
   for (const n of graph.nodes) {
     const tree = n.kind === 'add' ? treeOf(n) : null;
-    if (!tree) continue;
+    if (!tree || tree.leaves.length < 2) continue;
     const parent = uses.get(n.id) === 1 ? byId.get(consumer.get(n.id)!) : undefined;
     if (parent && parent.kind === 'add' && treeOf(parent)) continue;
     roots.set(n.id, tree);
   }
   if (roots.size === 0) return graph;
 
-  const padInputs = new Map<string, Tensor>();
+  // The rewritten tensor of every value some node reads (pad inputs, bases).
+  const mapped = new Map<string, Tensor>();
   const rewritten = rewriteGraph(graph, (node, inputs, b) => {
-    if (node.kind === 'pad') {
-      padInputs.set(node.id, inputs[0]!);
-      return undefined;
-    }
+    node.inputs.forEach((id, i) => mapped.set(id, inputs[i]!));
     const tree = roots.get(node.id);
     if (!tree) return undefined;
     const { axis, leaves } = tree;
@@ -104,11 +111,12 @@ export function fusePadAdds(graph: Graph): Graph {
     let at = 0;
     for (const leaf of leaves) {
       if (leaf.start > at) pieces.push(gap(leaf.start - at));
-      if (leaf.end > leaf.start) pieces.push(padInputs.get(leaf.pad.id)!);
+      if (leaf.end > leaf.start) pieces.push(mapped.get(leaf.pad.inputs[0]!)!);
       at = Math.max(at, leaf.end);
     }
     if (shape[axis]! > at) pieces.push(gap(shape[axis]! - at));
-    return pieces.length === 1 ? pieces[0]! : b.concat(pieces, axis);
+    const joined = pieces.length === 1 ? pieces[0]! : b.concat(pieces, axis);
+    return tree.base === undefined ? joined : b.add(mapped.get(tree.base)!, joined);
   });
   return eliminateDeadCode(rewritten);
 }
