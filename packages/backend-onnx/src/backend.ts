@@ -10,6 +10,7 @@ import { type Backend, type BackendSupport, checkGraph, type CompositeKind, Grap
 import { makeExecutable, type OnnxExecutable } from './executable.js';
 import { splitHostUpdates } from './host-update/split.js';
 import { foldConcatSlices } from './lower/fold-concat-slices.js';
+import { fusePadAdds } from './lower/fuse-pads.js';
 import { fuseScatterAdds } from './lower/fuse-scatter-add.js';
 import { lowerGraph } from './lower/lower-graph.js';
 import type { OrtSessionOptions } from './ort-module.js';
@@ -49,7 +50,8 @@ export function createOnnxBackend(options: OnnxBackendOptions): OnnxBackend {
   const compile = async (graph: Graph): Promise<OnnxExecutable> => {
     if (disposed) throw new GraphError('backend', 'disposed', 'a live ONNX backend');
     checkGraph(graph);
-    const prepared = foldConcatSlices(fuseScatterAdds(prepareForBackend(graph, support)));
+    // The data-movement peepholes (each file says what it saves): scatter pairs, slice-backward pads, packed-gradient unpacking.
+    const prepared = foldConcatSlices(fusePadAdds(fuseScatterAdds(prepareForBackend(graph, support))));
     const { device, updates } = splitHostUpdates(prepared);
     const lowered = lowerGraph(device);
     // ORT's extended fusions (MatMulScaleFusion → FusedMatMul's alpha, …) store scalars as float
