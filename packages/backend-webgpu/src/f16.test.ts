@@ -27,7 +27,6 @@ import { fileURLToPath } from 'node:url';
 import type { FineTuningMethod } from '@repurpose/core';
 import {
   type Backend,
-  type Graph,
   GraphBuilder,
   type HostTensor,
   type OpKind,
@@ -49,6 +48,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { WebGpuBackendStats } from './backend.js';
 import { KERNEL_CASES } from './kernel-cases.js';
 import { feedsAs, retyped } from './test-support/as-f32.js';
+import { runOn, withOpOutput } from './test-support/op-graphs.js';
 import { testGpu } from './test-support/test-gpu.js';
 
 const U = 2 ** -11;
@@ -64,20 +64,6 @@ afterAll(() => {
 });
 const reference = referenceBackend();
 
-async function runOn(backend: Backend, graph: Graph, feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
-  const exe = await backend.compile(graph);
-  try {
-    return (await exe.run(feeds)) as Record<string, HostTensor>;
-  } finally {
-    exe.dispose();
-  }
-}
-
-function withOpOutput<T extends { graph: Graph }>(c: T): T {
-  const loss = c.graph.nodes.find((n) => n.id === c.graph.outputs.find((o) => o.name === 'loss')!.value)!;
-  const weighted = c.graph.nodes.find((n) => n.id === loss.inputs[0])!;
-  return { ...c, graph: { ...c.graph, outputs: [...c.graph.outputs, { name: 'y', value: weighted.inputs[0]! }] } };
-}
 
 describe.skipIf(skip !== null)(`every op in f16 on webgpu against the reference's f16 (${gpu.backend?.description ?? gpu.skip})`, () => {
   for (const [kind, cases] of Object.entries(GRAD_RULE_CASES) as [OpKind, (typeof GRAD_RULE_CASES)[OpKind]][]) {

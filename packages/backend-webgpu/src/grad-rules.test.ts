@@ -11,11 +11,12 @@
  * a 1.5e-7 approximation, so a few e-7 is what f32 gives; the bound leaves a factor of ten or more
  * for drivers that fuse multiply-adds. Finite differences in f32 would need a bound near 1e-2.
  */
-import { type Backend, type Graph, type HostTensor, type OpKind, grad, gradOutputName } from '@repurpose/core/engine';
+import { type HostTensor, type OpKind, grad, gradOutputName } from '@repurpose/core/engine';
 import { referenceBackend } from '@repurpose/core/reference';
 import { GRAD_RULE_CASES, NO_GRADIENT, gradRuleGraph, scaledError } from '@repurpose/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { asF32, feedsAsF32 } from './test-support/as-f32.js';
+import { runOn, withOpOutput } from './test-support/op-graphs.js';
 import { testGpu } from './test-support/test-gpu.js';
 
 const BOUND = 2e-5;
@@ -27,21 +28,6 @@ afterAll(() => {
 });
 const reference = referenceBackend();
 
-async function runOn(backend: Backend, graph: Graph, feeds: Record<string, HostTensor>): Promise<Record<string, HostTensor>> {
-  const exe = await backend.compile(graph);
-  try {
-    return (await exe.run(feeds)) as Record<string, HostTensor>;
-  } finally {
-    exe.dispose();
-  }
-}
-
-/** The case's graph with the op's own output y (loss = Σ y·w) as output `y` too, so the forward is compared element by element. */
-function withOpOutput<T extends { graph: Graph }>(c: T): T {
-  const loss = c.graph.nodes.find((n) => n.id === c.graph.outputs.find((o) => o.name === 'loss')!.value)!;
-  const weighted = c.graph.nodes.find((n) => n.id === loss.inputs[0])!;
-  return { ...c, graph: { ...c.graph, outputs: [...c.graph.outputs, { name: 'y', value: weighted.inputs[0]! }] } };
-}
 
 describe.skipIf(gpu.backend === null)(`forward and gradients of every op on webgpu (f32) against the reference (f64) (${gpu.backend?.description ?? gpu.skip})`, () => {
   for (const [kind, cases] of Object.entries(GRAD_RULE_CASES) as [OpKind, (typeof GRAD_RULE_CASES)[OpKind]][]) {
