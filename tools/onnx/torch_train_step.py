@@ -5,9 +5,12 @@ pooling, symmetric InfoNCE (inverse temperature 40), AdamW. Prints one JSON line
 Not a test and not a golden-value generator (tools/golden is).
 
 usage: python tools/onnx/torch_train_step.py --model pythia-70m --method full|lora --steps 5 --threads 2
+(PEER_VERBOSE=1 prints every step's wall and CPU seconds to stderr, warm-up steps included.)
 """
 import argparse
 import json
+import os
+import sys
 import time
 
 import torch
@@ -70,6 +73,8 @@ def main():
         loss = (torch.nn.functional.cross_entropy(s_, target) + torch.nn.functional.cross_entropy(s_.T, target)) / 2
         loss.backward()
         opt.step()
+        if os.environ.get('PEER_VERBOSE'):
+            print(f'step {i}: {time.perf_counter() - t0:.2f} s, cpu {time.process_time() - c0:.2f}', file=sys.stderr)
         if i >= a.warmup:
             times.append(time.perf_counter() - t0)
             cpus.append(time.process_time() - c0)
