@@ -18,18 +18,22 @@ export function lowerNodes(ctx: LowerContext, nodes: readonly GraphNode[], names
 }
 
 export const lowerViaDecomposition = <K extends OpKind>(ctx: LowerContext, node: GraphNode & { kind: K }, inputs: readonly string[]): string => {
-  const ids = [...new Set(node.inputs)];
+  // The one-node graph's inputs get names of their own: the node's inputs are usually node values
+  // ('%12'), which a graph input may not be named, and the expansion numbers its new nodes from %0.
+  const distinct = [...new Set(node.inputs)];
+  const local = new Map(distinct.map((id, i) => [id, `x${i}`]));
   const mini: Graph = {
-    inputs: ids.map((id) => ({ id, role: 'data' as const, type: ctx.typeOf(id) })),
-    nodes: [node],
+    inputs: distinct.map((id) => ({ id: local.get(id)!, role: 'data' as const, type: ctx.typeOf(id) })),
+    nodes: [{ ...node, inputs: node.inputs.map((id) => local.get(id)!) }],
     outputs: [{ name: 'y', value: node.id }],
   };
   const expanded = decomposeUnclaimed(mini, []);
   const names = new Map<string, string>();
-  node.inputs.forEach((id, i) => names.set(id, inputs[i]!));
+  node.inputs.forEach((id, i) => names.set(local.get(id)!, inputs[i]!));
   const types = new Map<string, ReturnType<LowerContext['typeOf']>>();
+  for (const input of mini.inputs) types.set(input.id, input.type);
   for (const n of expanded.nodes) types.set(n.id, n.type);
-  const inner: LowerContext = { emit: ctx.emit, typeOf: (id) => types.get(id) ?? ctx.typeOf(id) };
+  const inner: LowerContext = { emit: ctx.emit, typeOf: (id) => types.get(id)! };
   lowerNodes(inner, expanded.nodes, names);
   return names.get(expanded.outputs[0]!.value)!;
 };
