@@ -18,6 +18,7 @@ import type { ExportedFolder } from './exported-folder.js';
 import { LIBRARY_VERSION } from './library-version.js';
 import { mergePeftAdapter, peftAdapterMethod, readPeftAdapter } from './peft-adapter.js';
 import { embed, maxRelativeDifference, tinyBase, trainedCheckpoint } from './ship.test-helper.js';
+import type { ModelCardInput } from './model-card.js';
 
 const file = (folder: ExportedFolder, path: string) => {
   const f = folder.files.find((x) => x.path === path);
@@ -153,7 +154,25 @@ describe('the model card', () => {
     expect(card).toContain('| recall@10 | held-out | 0.3 | 0.6123 |');
     expect(card).toContain(dataHash);
     expect(card).toContain(`@repurpose/core ${LIBRARY_VERSION}`);
+    // The recipe planned rank 32, the checkpoint trained rank 4: the card does not call it the recipe's model.
+    expect(card).toContain('(contrastive fine-tuning with LoRA, rank 4, alpha 8, instead of the recipe’s LoRA, rank 32, alpha 8)');
+    expect(card).not.toContain('at the recipe below');
     expect(() => exportModel({ format: 'hf', base: tinyBase(), card: { dataHash: 'md5:00' } })).toThrow(ValidationError);
     expect(() => exportModel({ format: 'hf', base: tinyBase(), card: { evaluation: [{ metric: 'x', value: NaN }] } })).toThrow(/card\.evaluation\.0\.value/);
+  });
+});
+
+describe('the model card’s first sentence claims what the inputs show', () => {
+  const firstLine = (card: ModelCardInput, withCheckpoint = true): string =>
+    new TextDecoder().decode(file(exportModel({ format: 'hf', base: tinyBase(), ...(withCheckpoint ? { checkpoint: lora } : {}), card }), 'README.md')).split('\n').find((l) => l.startsWith('A text-embedding model'))!;
+
+  it('a checkpoint that trained the recipe’s method is at the recipe', () => {
+    expect(firstLine({ recipe: { method: { kind: 'lora', rank: 4, alpha: 16 } } })).toContain('(contrastive fine-tuning at the recipe below, planned after Ziarko et al., NeurIPS 2024)');
+  });
+  it('without a recipe it claims no plan', () => {
+    expect(firstLine({})).toContain('(contrastive fine-tuning after Ziarko et al., NeurIPS 2024)');
+  });
+  it('without a checkpoint it says nothing was trained', () => {
+    expect(firstLine({ recipe: { method: { kind: 'full' } } }, false)).toContain('(the base model’s weights converted, not fine-tuned)');
   });
 });

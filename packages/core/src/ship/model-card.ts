@@ -88,6 +88,25 @@ export function methodText(m: FineTuningMethod, loraEmbedIn?: boolean): string {
   }
 }
 
+/**
+ * How the weights came about, in words that claim no more than the inputs show: a recipe is only
+ * called followed when the checkpoint trained its method (a demo's LoRA alternative to a full
+ * fine-tuning plan is not "at the recipe"), and a card without a checkpoint says nothing was trained.
+ */
+function provenance(planned: FineTuningMethod | undefined, trained: FineTuningMethod | undefined): string {
+  if (!trained) return 'the base model’s weights converted, not fine-tuned';
+  if (planned && !sameMethod(planned, trained)) return `contrastive fine-tuning with ${methodText(trained)}, instead of the recipe’s ${methodText(planned)}`;
+  return planned ? 'contrastive fine-tuning at the recipe below, planned after Ziarko et al., NeurIPS 2024' : 'contrastive fine-tuning after Ziarko et al., NeurIPS 2024';
+}
+
+/** The same method up to LoRA's alpha (a scale the planner does not choose). */
+function sameMethod(a: FineTuningMethod, b: FineTuningMethod): boolean {
+  if (a.kind !== b.kind) return false;
+  if (a.kind === 'freeze' && b.kind === 'freeze') return a.trainableBlocks === b.trainableBlocks;
+  if (a.kind === 'lora' && b.kind === 'lora') return a.rank === b.rank;
+  return true;
+}
+
 /** README.md text for an exported folder. `card` is validated (errors name `card.<field>`). */
 export function modelCard(context: ModelCardContext, card: ModelCardInput = {}): string {
   const c = validate(ModelCardInputSchema, card, 'card');
@@ -97,9 +116,8 @@ export function modelCard(context: ModelCardContext, card: ModelCardInput = {}):
   const out: string[] = ['---', `library_name: ${fm.library}`, `pipeline_tag: ${fm.pipeline}`, `base_model: ${yamlString(base)}`, 'tags:', '  - repurpose', '  - embeddings', '  - sentence-similarity', '---', ''];
   out.push(`# ${cell(c.title ?? `${base} repurposed as an embedding model`)}`, '');
   out.push(
-    `A text-embedding model made from ${cell(base)} by ${LIBRARY_NAME} ${LIBRARY_VERSION} (contrastive fine-tuning at a compute-optimal recipe,`,
-    'after Ziarko et al., NeurIPS 2024): mean pooling over the last hidden state, compared by cosine similarity,',
-    `${context.hiddenSize} dimensions, texts truncated to ${context.maxSeqLength} tokens.`,
+    `A text-embedding model made from ${cell(base)} by ${LIBRARY_NAME} ${LIBRARY_VERSION} (${provenance(c.recipe?.method, s?.method)}):`,
+    `mean pooling over the last hidden state, compared by cosine similarity, ${context.hiddenSize} dimensions, texts truncated to ${context.maxSeqLength} tokens.`,
     '',
   );
   if (c.recipe) {
