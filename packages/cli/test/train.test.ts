@@ -16,7 +16,7 @@
  * it stays at chance, which is the honest limit of a 32-wide model with no pre-training.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -158,6 +158,27 @@ describe('repurpose train', () => {
     expect(f.code).toBe(1);
     expect(f.err[0]).toMatch(/expected at least B = 16 pairs for one batch, got "10 pairs"/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses an --out that is a file, a device, a folder holding other files, or cannot be made — before any compute, without hanging', async () => {
+    const base = ['train', '--model', tiny16, '--pairs', small, '--method', 'full', '--batch-size', '8', '--train-pairs', '8', '--backend', 'reference', '--no-eval'];
+    const config = join(tiny16, 'config.json');
+    const cases: [string, RegExp][] = [
+      [tiny16, /--out: .*a new or empty folder for the run \(it holds files/], // the model folder itself: it would get a run written into it
+      [config, /--out: .*a folder for the run \(it is a file\)/],
+      ['/dev/null', /--out: .*\(it is not a directory\)/],
+      [join(config, 'sub'), /--out: .*a part of it is a file, not a directory/],
+      ['/proc/repurpose-run', /--out: .*a folder that can be created \(making \/proc\/repurpose-run: ENOENT\)/], // Node's recursive mkdir loops here
+    ];
+    for (const [out, message] of cases) {
+      const r = await cli(...base, '--out', out);
+      expect(r.code, out).toBe(1);
+      expect(r.err[0], out).toMatch(message);
+    }
+    expect(readdirSync(tiny16).sort()).toEqual(['config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+    const nested = join(dir, 'new-parent', 'run');
+    expect((await cli(...base, '--out', nested)).code).toBe(0); // missing parents are made
+    expect(existsSync(join(nested, 'checkpoint.safetensors'))).toBe(true);
   });
 
   it('refuses a plan that is missing or given twice, with the flags named', async () => {

@@ -111,6 +111,7 @@ export const TRAIN_FIELD_FLAGS: Record<string, string> = {
   'options.plan.options.models': '--model',
   pairs: '--pairs',
   'options.resume': '--resume',
+  'options.outDir': '--out',
 };
 
 type Values = ReturnType<typeof parseFlags<typeof FLAGS>>['values'];

@@ -15,9 +15,10 @@
  * and appends the run's line to `ledger` (read, extended, written atomically). Exported from
  * `@repurpose/core/node`. Not a downloader: every path is local.
  */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { ModelArchitecture } from '../catalog/architecture.js';
 import { ValidationError } from '../errors.js';
 import { readScoredPairsPath } from '../eval/files.js';
@@ -60,6 +61,7 @@ export async function fineTuneFiles(options: FineTuneFilesOptions, onEvent: (eve
   for (const [field, value] of Object.entries({ modelDir, pairFile, outDir })) {
     if (typeof value !== 'string' || value === '') throw new ValidationError(`options.${field}`, value, 'a path');
   }
+  checkRunFolder(outDir, resumeDir);
   // Everything is read and checked before any compute: the pair file (every bad line), the tokenizer, the model.
   const resume = resumeDir === undefined ? undefined : await readFineTuneCheckpoint(join(resumeDir, CHECKPOINT_FILE));
   const { pairs } = await readPairFilePath(pairFile);
@@ -69,9 +71,13 @@ export async function fineTuneFiles(options: FineTuneFilesOptions, onEvent: (eve
   const tokenizer = await loadTokenizerDir(modelDir, truncation === undefined ? {} : { maxTokens: truncation });
   // The model is named after its folder (the ledger and recipes show it), as `repurpose plan --model-config` names it.
   const model = await loadCheckpointDir(modelDir, { dtype: resume?.trainer.state.dtype ?? options.dtype ?? 'f32', name: basename(resolve(modelDir)) });
-  // Created at the first write, so a run refused before any compute leaves nothing behind.
-  let made: Promise<unknown> | undefined;
-  const ensureOut = () => (made ??= mkdir(outDir, { recursive: true }));
+  // Created once the plan is settled (fineTune's 'plan' event, before the first step), so a run refused
+  // before any compute leaves nothing behind and a folder that cannot be made fails before hours of it.
+  let made = false;
+  const ensureOut = () => {
+    if (!made) makeRunFolder(outDir);
+    made = true;
+  };
   const checkpointPath = join(outDir, CHECKPOINT_FILE);
   const logPath = join(outDir, LOG_FILE);
 
@@ -86,7 +92,7 @@ export async function fineTuneFiles(options: FineTuneFilesOptions, onEvent: (eve
     }
   }
   const flushLog = async () => {
-    await ensureOut();
+    ensureOut();
     await writeFileAtomic(logPath, log.length === 0 ? '' : `${log.join('\n')}\n`);
   };
 
@@ -101,12 +107,13 @@ export async function fineTuneFiles(options: FineTuneFilesOptions, onEvent: (eve
       hardware: options.hardware ?? hardwareDescription(options.backend.name),
       provenance: { pairFile, ...(options.provenance ?? {}) },
       onCheckpoint: async (checkpoint) => {
-        await ensureOut();
+        ensureOut();
         await writeFileAtomic(checkpointPath, encodeFineTuneCheckpoint(checkpoint));
         await flushLog();
       },
     },
     (event) => {
+      if (event.kind === 'plan') ensureOut();
       log.push(JSON.stringify(event.kind === 'plan' ? { kind: 'plan', plan: event.plan, steps: event.steps, trainPairs: event.trainPairs, heldOutPairs: event.heldOutPairs, batch: event.batch } : event));
       onEvent(event);
     },
@@ -123,6 +130,49 @@ export async function fineTuneFiles(options: FineTuneFilesOptions, onEvent: (eve
   }
   if (ledger !== undefined && result.ledger) await appendLedgerLine(ledger, result.ledger);
   return { ...result, files: { checkpoint: checkpointPath, log: logPath, model: modelOut, evaluation, ledger: ledger !== undefined && result.ledger ? ledger : null } };
+}
+
+/**
+ * The run folder must be new, empty, or the folder being resumed: never a file, a device, or a folder
+ * holding other things (a model folder given as the output would get a run written into it). A new
+ * folder's nearest existing ancestor must be a directory.
+ */
+function checkRunFolder(outDir: string, resumeDir: string | undefined): void {
+  const info = pathInfo(outDir, outDir);
+  if (info) {
+    if (!info.isDirectory()) throw new ValidationError('options.outDir', outDir, `a folder for the run (it is ${info.isFile() ? 'a file' : 'not a directory'})`);
+    const resuming = resumeDir !== undefined && resolve(resumeDir) === resolve(outDir);
+    if (!resuming && readdirSync(outDir).length > 0) throw new ValidationError('options.outDir', outDir, 'a new or empty folder for the run (it holds files; to continue a run there, resume from it)');
+    return;
+  }
+  let ancestor = dirname(resolve(outDir));
+  while (!pathInfo(ancestor, outDir)) ancestor = dirname(ancestor);
+  if (!pathInfo(ancestor, outDir)!.isDirectory()) throw new ValidationError('options.outDir', outDir, `a folder path (${ancestor} is not a directory)`);
+}
+
+/** stat, or undefined where nothing is; a path through a file is refused, naming the run folder. */
+function pathInfo(path: string, outDir: string): ReturnType<typeof statSync> {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    throw new ValidationError('options.outDir', outDir, `a folder path (${path}: ${(error as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'a part of it is a file, not a directory' : String(error)})`);
+  }
+}
+
+/**
+ * Makes the run folder and its missing parents one level at a time: Node's recursive mkdir retries
+ * without end where a parent refuses new entries with ENOENT (a folder under /proc hung the CLI).
+ */
+function makeRunFolder(outDir: string): void {
+  const missing: string[] = [];
+  for (let p = resolve(outDir); !pathInfo(p, outDir); p = dirname(p)) missing.push(p);
+  for (const p of missing.reverse()) {
+    try {
+      mkdirSync(p);
+    } catch (error) {
+      throw new ValidationError('options.outDir', outDir, `a folder that can be created (making ${p}: ${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+  }
 }
 
 /** The before/after table of a result. */
