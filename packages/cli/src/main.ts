@@ -3,6 +3,8 @@
  * Every error is one readable line on stderr and a non-zero exit: 2 for usage, 1 for invalid values;
  * a library error about a field the user set through a flag names the flag too. Exit 70 means a bug.
  */
+import { existsSync } from 'node:fs';
+import { sep } from 'node:path';
 import { RepurposeError, ValidationError } from '@repurpose/core';
 import { CliError } from './cli-error.js';
 import { EMBED_HELP, embed } from './commands/embed.js';
@@ -64,6 +66,25 @@ function flagFor(field: string, table: Record<string, string>): string | undefin
   return best === undefined ? undefined : table[best];
 }
 
+/**
+ * The flag whose path a library error is about, when its field is not a known option: readers name
+ * the file (`/data/pairs.jsonl: 3 bad lines …`, `…/model/config.json`), and the user gave the
+ * folder or the file under a flag. The longest path given that the error's field or message starts
+ * with wins; values that are not paths (no separator, nothing on disk) are never matched.
+ */
+function flagOfPath(error: RepurposeError, argv: readonly string[]): string | undefined {
+  const about = error instanceof ValidationError ? [error.field, error.message] : [error.message];
+  let best: { flag: string; path: string } | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const [flag, inline] = argv[i]!.startsWith('--') ? argv[i]!.split(/=(.*)/s, 2) : [undefined, undefined];
+    const path = inline ?? argv[i + 1];
+    if (!flag || path === undefined || path.trim() === '' || (!path.includes(sep) && !existsSync(path))) continue;
+    const hit = about.some((text) => text === path || text.startsWith(`${path}${sep}`) || text.startsWith(`${path}:`) || text.startsWith(`invalid ${path}`));
+    if (hit && (!best || path.length > best.path.length)) best = { flag, path };
+  }
+  return best?.flag;
+}
+
 /** Library messages may list problems over several lines (a ledger's); the CLI prints one line. */
 export function oneLine(message: string, max = 800): string {
   const [first = '', ...rest] = message.split('\n').map((l) => l.trim()).filter((l) => l !== '');
@@ -105,7 +126,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return 2;
     }
     if (error instanceof RepurposeError) {
-      const flag = error instanceof ValidationError ? flagFor(error.field, command[2]) : undefined;
+      const flag = (error instanceof ValidationError ? flagFor(error.field, command[2]) : undefined) ?? flagOfPath(error, rest);
       io.err(`repurpose ${name}: ${flag ? `${flag}: ` : ''}${oneLine(error.message)}`);
       return 1;
     }

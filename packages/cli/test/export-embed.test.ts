@@ -120,7 +120,7 @@ describe('repurpose export + embed', () => {
     const noTokenizer = join(root, 'no-tokenizer');
     mkdirSync(noTokenizer);
     copyFileSync(join(base, 'config.json'), join(noTokenizer, 'config.json'));
-    expect(await failure(['embed', '--model', noTokenizer, 'hello'])).toMatch(/no tokenizer\.json/);
+    expect(await failure(['embed', '--model', noTokenizer, 'hello'])).toMatch(/cannot read .*tokenizer\.json" \(no such file\)/);
     expect(await failure(['embed', '--model', base])).toMatch(/at least one text/);
     expect(readdirSync(root).filter((n) => n.startsWith('.'))).toEqual([]);
   });

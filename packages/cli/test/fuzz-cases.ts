@@ -24,7 +24,11 @@ export type ValueKind =
   | 'ids' // embed-ids --ids JSON
   | 'json-file' // an input file of JSON / JSONL
   | 'model-dir'
+  | 'run-dir' // a 'repurpose train' run folder (checkpoint.safetensors)
+  | 'adapter-dir' // a PEFT adapter folder (adapter_config.json)
+  | 'out-dir' // a folder to write (new or empty)
   | 'binary-file'
+  | 'any-file' // a file read whole whatever it holds (hashed): only unreadable ones are refused
   | 'out-file'
   | 'boolean';
 
@@ -172,12 +176,14 @@ export function flagCases(spec: FlagSpec, fx: Fixtures, files: ReturnType<typeof
       break;
     case 'json-file':
     case 'binary-file':
+    case 'any-file':
       add('missing file', 'missing file', files.missing, [flag, files.missing]);
       add('empty', 'empty path ""', '', [flag]);
       add('directory', 'a directory', files.directory, [flag, files.directory]);
       add('FIFO', 'a FIFO', files.fifo, [flag, files.fifo]);
       add('/dev/zero', '/dev/zero', files.zero, [flag, files.zero]);
       add('/dev/zero', 'a symlink to /dev/zero', files.zeroLink, [flag, files.zeroLink]);
+      if (spec.kind === 'any-file') break;
       add('binary garbage', 'binary garbage', files.garbage, [flag]);
       add('huge file', 'a 300 MiB file', files.huge, [flag, files.huge]);
       if (spec.kind === 'json-file') {
@@ -196,6 +202,26 @@ export function flagCases(spec: FlagSpec, fx: Fixtures, files: ReturnType<typeof
       add('FIFO', 'config.json is a FIFO', files.fifoModel, [flag, 'config.json']);
       add('/dev/zero', 'model.safetensors links to /dev/zero', files.zeroModel, [flag, 'model.safetensors']);
       add('missing file', 'no config.json', files.directory, [flag, 'config.json']);
+      break;
+    case 'run-dir':
+    case 'adapter-dir': {
+      const inside = spec.kind === 'run-dir' ? 'checkpoint.safetensors' : 'adapter_config.json';
+      add('missing file', 'missing directory', files.missing, [flag, files.missing]);
+      add('empty', 'empty path ""', '', [flag]);
+      add('directory', 'a file instead of a directory', fx.config, [flag, fx.config]);
+      add('FIFO', 'a FIFO', files.fifo, [flag, files.fifo]);
+      add('/dev/zero', '/dev/zero', files.zero, [flag, files.zero]);
+      add('missing file', `no ${inside}`, files.directory, [flag, inside]);
+      break;
+    }
+    case 'out-dir':
+      add('empty', 'empty path ""', '', [flag]);
+      add('directory', 'a file', fx.config, [flag, fx.config]);
+      add('FIFO', 'a FIFO', files.fifo, [flag, files.fifo]);
+      add('/dev/zero', 'a device', files.zero, [flag, files.zero]);
+      add('unwritable', 'in an unwritable directory (/proc)', '/proc/repurpose-out', [flag, '/proc']);
+      add('unwritable', 'under a file, not a directory', join(fx.config, 'out'), [flag]);
+      add('directory', 'a folder holding other files', files.fifoModel, [flag, files.fifoModel]);
       break;
     case 'out-file':
       add('missing file', 'in a missing directory', join(files.missing, 'out.file'), [flag, files.missing]);

@@ -1,6 +1,6 @@
 /**
  * The CLI fuzz suite: every flag of every command with malformed values and hostile files (cases in
- * fuzz-cases.ts), unknown and duplicated flags, stray arguments, outputs that would overwrite an
+ * fuzz-cases.ts; train, eval, embed and export's flags in fuzz-run-specs.ts), unknown and duplicated flags, stray arguments, outputs that would overwrite an
  * input or each other. Cases run in child processes through the built CLI's main() (fuzz-runner.mjs),
  * each with a timeout, so a hang fails as a hang. Every one must end with exit 1 or 2, exactly one line on stderr that starts with
  * `repurpose <command>: ` and names the flag and the value, nothing on stdout, no stack trace, and
@@ -11,11 +11,16 @@ import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FLAGS as EMBED_FLAGS } from '../src/commands/embed-ids.js';
+import { FLAGS as EMBED_IDS_FLAGS } from '../src/commands/embed-ids.js';
+import { FLAGS as EMBED_FLAGS } from '../src/commands/embed.js';
+import { FLAGS as EVAL_FLAGS } from '../src/commands/eval.js';
+import { FLAGS as EXPORT_FLAGS } from '../src/commands/export.js';
+import { FLAGS as TRAIN_FLAGS } from '../src/commands/train.js';
 import { FLAGS as FIT_FLAGS } from '../src/commands/fit.js';
 import { FLAGS as FLOPS_FLAGS } from '../src/commands/flops.js';
 import { FLAGS as PLAN_FLAGS } from '../src/commands/plan.js';
 import { flagCases, hostileFiles, modelDirWithZeroWeights, type FlagSpec, type FuzzCase } from './fuzz-cases.js';
+import { runCommandSpecs, runFixtures, runPaths } from './fuzz-run-specs.js';
 
 const ROOT = join(import.meta.dirname, '../../..');
 const BIN = join(ROOT, 'packages/cli/bin/repurpose.js');
@@ -31,6 +36,9 @@ modelDirWithZeroWeights(GOLDEN, files.zeroModel);
 const fx = { dir, golden: GOLDEN, ledger: join(dir, 'runs.jsonl'), law: join(dir, 'law.json'), config: join(dir, 'config.json') };
 const OUT = join(dir, 'out');
 mkdirSync(OUT);
+const RUN_PATHS = runPaths(dir, OUT, ROOT);
+runFixtures(RUN_PATHS, ROOT, BIN);
+const RUN_COMMANDS = runCommandSpecs(RUN_PATHS);
 
 const plan = (...rest: string[]) => ['plan', ...rest];
 const flopsBase = (...rest: string[]) => ['flops', '--model', 'pythia-70m', '--method', 'full', '--tokens', '1e9', ...rest];
@@ -90,6 +98,7 @@ const SPECS: FlagSpec[] = [
   { command: 'embed-ids', flag: '--json', kind: 'boolean', base: ['embed-ids', '--model', GOLDEN, '--ids', '[[1,2]]'] },
   { command: 'models', flag: '--json', kind: 'boolean', base: ['models'] },
   { command: 'gpus', flag: '--json', kind: 'boolean', base: ['gpus'] },
+  ...RUN_COMMANDS.specs,
 ];
 
 const COMMAND_BASES: Record<string, string[]> = {
@@ -99,6 +108,7 @@ const COMMAND_BASES: Record<string, string[]> = {
   'embed-ids': ['embed-ids', '--model', GOLDEN, '--ids', '[[1,2]]'],
   models: ['models'],
   gpus: ['gpus'],
+  ...RUN_COMMANDS.bases,
 };
 
 /** Outputs that would overwrite an input or each other, directly, through a symlink, or a hard link. */
@@ -126,7 +136,8 @@ function otherCases(): FuzzCase[] {
   for (const [command, base] of Object.entries(COMMAND_BASES)) {
     cases.push({ name: `${command} unknown flag`, cls: 'unknown flag', argv: [...base, '--frobnicate', '1'], mentions: ['--frobnicate'] });
     cases.push({ name: `${command} unknown short flag`, cls: 'unknown flag', argv: [...base, '-z'], mentions: ['-z'] });
-    if (command !== 'fit') cases.push({ name: `${command} stray argument`, cls: 'unknown flag', argv: [...base, 'stray'], mentions: ['stray'] });
+    // fit's ledger and embed's texts are positional.
+    if (command !== 'fit' && command !== 'embed') cases.push({ name: `${command} stray argument`, cls: 'unknown flag', argv: [...base, 'stray'], mentions: ['stray'] });
   }
   cases.push({ name: 'fit two ledgers', cls: 'unknown flag', argv: ['fit', fx.ledger, fx.ledger], mentions: ['one ledger'] });
   cases.push({ name: 'fit no ledger', cls: 'missing file', argv: ['fit'], mentions: ['ledger'] });
@@ -239,7 +250,11 @@ describe('CLI fuzz: every bad input ends in one line, exit 1 or 2, nothing hangs
       ...Object.keys(PLAN_FLAGS).map((f) => `plan --${f}`),
       ...Object.keys(FIT_FLAGS).map((f) => `fit --${f}`),
       ...Object.keys(FLOPS_FLAGS).map((f) => `flops --${f}`),
-      ...Object.keys(EMBED_FLAGS).map((f) => `embed-ids --${f}`),
+      ...Object.keys(EMBED_IDS_FLAGS).map((f) => `embed-ids --${f}`),
+      ...Object.keys(TRAIN_FLAGS).map((f) => `train --${f}`),
+      ...Object.keys(EVAL_FLAGS).map((f) => `eval --${f}`),
+      ...Object.keys(EMBED_FLAGS).map((f) => `embed --${f}`),
+      ...Object.keys(EXPORT_FLAGS).map((f) => `export --${f}`),
     ];
     const covered = new Set(SPECS.map((s) => `${s.command} ${s.flag}`));
     expect(declared.filter((d) => !covered.has(d))).toEqual([]);

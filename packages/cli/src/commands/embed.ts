@@ -10,7 +10,7 @@
  *
  * Not a batch embedder for corpora (at most MAX_TEXTS texts a call) and not a server.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EMBEDDING_INPUTS, EMBEDDING_OUTPUTS, buildEmbeddingGraph, castParameters, hostTensor, mergePeftAdapter, parameterFeeds, type HostTensor, type Pooling } from '@repurpose/core/engine';
@@ -19,6 +19,7 @@ import { BACKEND_FLAGS, BACKEND_HELP, openBackend, parseBackendFlags } from '../
 import { choiceFlag, parseFlags, rangeFlag, requireFlag, textFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputs, writeOutput } from '../files/output-files.js';
+import { checkFolder, checkModelFolder } from '../files/input-file.js';
 import { num } from '../format/numbers.js';
 
 /** Bounds checked before the weights are read. */
@@ -43,7 +44,7 @@ ${BACKEND_HELP}
 
 At most ${num(MAX_TEXTS)} texts of at most ${num(MAX_TEXT_CHARS)} characters each in one call.`;
 
-const FLAGS = {
+export const FLAGS = {
   model: { type: 'string' },
   adapter: { type: 'string' },
   normalize: { type: 'boolean' },
@@ -65,8 +66,7 @@ export async function embed(argv: string[], out: (text: string) => void): Promis
   texts.forEach((t, i) => {
     if (t.length > MAX_TEXT_CHARS) throw new CliError(`embed: text ${i} has ${num(t.length)} characters; expected at most ${num(MAX_TEXT_CHARS)}`);
   });
-  checkFolder('--model', dir, 'config.json', 'a model folder with config.json, weights and tokenizer.json');
-  if (!existsSync(join(dir, 'tokenizer.json'))) throw new CliError(`--model: ${JSON.stringify(dir)} has no tokenizer.json; expected a model folder with its tokenizer (embed reads text)`);
+  checkModelFolder('--model', dir);
   if (v.adapter !== undefined) checkFolder('--adapter', v.adapter, 'adapter_config.json', 'a PEFT adapter folder (adapter_config.json, adapter_model.safetensors)');
   if (v.out !== undefined) checkOutputs([{ flag: '--out', path: v.out }], []);
 
@@ -126,17 +126,6 @@ export async function embed(argv: string[], out: (text: string) => void): Promis
     out(`  [${r}] ${JSON.stringify(shown)} ${encoded[r]!.length} tokens  ‖e‖ = ${norm.toFixed(5)}  [${head}${C > 4 ? ', …' : ''}]`);
   });
   return 0;
-}
-
-function checkFolder(flag: string, dir: string, marker: string, what: string): void {
-  let isDir = false;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch {
-    throw new CliError(`${flag}: cannot read ${JSON.stringify(dir)} (no such directory); expected ${what}`);
-  }
-  if (!isDir) throw new CliError(`${flag}: ${JSON.stringify(dir)} is not a directory; expected ${what}`);
-  if (!existsSync(join(dir, marker))) throw new CliError(`${flag}: ${JSON.stringify(dir)} has no ${marker}; expected ${what}`);
 }
 
 /** What a sentence-transformers folder says about truncation, pooling and normalisation (nothing for a plain HF folder). */

@@ -15,7 +15,7 @@ import { CHECKPOINT_FILE, loadCheckpointDir, loadTokenizerDir, readFineTuneCheck
 import { choiceFlag, noPositionals, parseFlags, rangeFlag, requireFlag, textFlag } from '../args.js';
 import { BACKEND_FLAGS, BACKEND_HELP, openBackend, parseBackendFlags } from '../backend-option.js';
 import { CliError } from '../cli-error.js';
-import { statInput } from '../files/input-file.js';
+import { checkModelFolder, statInput } from '../files/input-file.js';
 
 export const EVAL_HELP = `repurpose eval — retrieval, held-out loss and STS Spearman of a model (before/after with --run)
 
@@ -52,6 +52,7 @@ export async function evalCommand(argv: string[], out: (text: string) => void): 
   const { values: v, positionals } = parseFlags(argv, FLAGS, 'eval');
   noPositionals('eval', positionals);
   const modelDir = requireFlag('model', textFlag('model', v.model, 'a model folder'), 'a model folder (config.json, model.safetensors, tokenizer.json)');
+  checkModelFolder('--model', modelDir);
   if (v.pairs === undefined && v.sts === undefined) throw new CliError('give --pairs FILE (retrieval, held-out loss) and/or --sts FILE (Spearman)');
   if (v.pairs !== undefined) statInput('--pairs', v.pairs, 'a pair file (JSONL or TSV)');
   if (v.sts !== undefined) statInput('--sts', v.sts, 'a scored-pair TSV');
@@ -60,6 +61,7 @@ export async function evalCommand(argv: string[], out: (text: string) => void): 
   const backendRequest = parseBackendFlags(v);
   const heldOutFlag = rangeFlag('held-out', v['held-out'], { min: 0, above: true, max: 1e9, what: 'held-out pairs (a count, or a fraction in (0, 1))' });
   const replicates = whole('bootstrap', 0, 'resamples', 100_000);
+  const heldOutSeed = whole('held-out-seed', 0, 'a seed', 2 ** 31);
 
   const run = v.run === undefined ? undefined : await readFineTuneCheckpoint(join(v.run, CHECKPOINT_FILE));
   const maxTokens = whole('max-tokens', 1, 'tokens', 100_000) ?? run?.run.data.maxTokens;
@@ -73,7 +75,9 @@ export async function evalCommand(argv: string[], out: (text: string) => void): 
       if (heldOutFlag !== undefined || v['held-out-seed'] !== undefined) throw new CliError("--held-out and --held-out-seed do not apply to the run's own pair file: the run's split is used");
       pairs = splitPairs(all, { heldOut: run.run.data.heldOut, seed: run.run.data.heldOutSeed }).heldOut;
     } else if (heldOutFlag !== undefined) {
-      pairs = splitPairs(all, { heldOut: heldOutFlag, seed: whole('held-out-seed', 0, 'a seed', 2 ** 31) ?? 0 }).heldOut;
+      pairs = splitPairs(all, { heldOut: heldOutFlag, seed: heldOutSeed ?? 0 }).heldOut;
+    } else if (heldOutSeed !== undefined) {
+      throw new CliError('--held-out-seed applies with --held-out only (without it every pair is evaluated)');
     } else pairs = all;
   }
   const scored: ScoredPair[] | undefined = v.sts === undefined ? undefined : await readScoredPairsPath(v.sts);

@@ -47,7 +47,7 @@ export const EXPORT_FIELD_FLAGS: Record<string, string> = {
   dir: '--out',
 };
 
-const FLAGS = {
+export const FLAGS = {
   format: { type: 'string' },
   model: { type: 'string' },
   checkpoint: { type: 'string' },
@@ -192,6 +192,8 @@ function readRecipe(path: string): NonNullable<ModelCardInput['recipe']> {
     ...(r['steps'] !== undefined ? { steps: r['steps'] } : {}),
     ...(r['predictedLoss'] !== undefined ? { predictedLoss: r['predictedLoss'] } : {}),
   };
+  // Unknown keys are allowed (plan's output has more), but a file with none of these is not a recipe.
+  if (Object.keys(recipe).length === 0) throw new CliError(`--recipe: ${path} has none of a recipe's fields (budget, model, method, pairs, steps, predictedLoss); expected repurpose plan --json output for one budget`);
   const parsed = ModelCardInputSchema.shape.recipe.safeParse(recipe);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -17,7 +17,7 @@ import { fineTuneFiles } from '@repurpose/core/node';
 import { bytesFlag, choiceFlag, noPositionals, parseFlags, rangeFlag, requireFlag, textFlag, numberListFlag, listFlag } from '../args.js';
 import { BACKEND_FLAGS, BACKEND_HELP, openBackend, parseBackendFlags } from '../backend-option.js';
 import { CliError } from '../cli-error.js';
-import { parseJsonText, readInputText, statInput } from '../files/input-file.js';
+import { checkModelFolder, parseJsonText, readInputText, statInput } from '../files/input-file.js';
 import { checkOutputs } from '../files/output-files.js';
 import { num, sci } from '../format/numbers.js';
 import { progressLine } from '../format/progress.js';
@@ -26,7 +26,7 @@ export const TRAIN_HELP = `repurpose train — fine-tune a model folder on a pai
 
   --model DIR               base model: config.json, model.safetensors (or shards), tokenizer.json
   --pairs FILE              training pairs: BGE JSONL {"query", "pos": [...]} or query<TAB>positive TSV
-  --out DIR                 run folder: checkpoint.safetensors, log.jsonl, model/, evaluation.json/.txt
+  --out DIR                 run folder, new or empty: checkpoint.safetensors, log.jsonl, model/, evaluation.json/.txt
  the plan (one of):
   --recipe recipe.json      a recipe from 'repurpose plan --json' (its model must be --model's)
   --budget FLOP             plan here for --model (with --methods, --ranks, --accounting, --max-pairs)
@@ -121,6 +121,7 @@ export async function train(argv: string[], out: (text: string) => void): Promis
   const { values: v, positionals } = parseFlags(argv, FLAGS, 'train');
   noPositionals('train', positionals);
   const modelDir = requireFlag('model', textFlag('model', v.model, 'a model folder'), 'a model folder (config.json, model.safetensors, tokenizer.json)');
+  checkModelFolder('--model', modelDir);
   const pairFile = requireFlag('pairs', textFlag('pairs', v.pairs, 'a pair file'), 'a pair file (JSONL or TSV)');
   const resumeDir = textFlag('resume', v.resume, 'a run folder to continue');
   const outDir = textFlag('out', v.out, 'a run folder') ?? resumeDir;

@@ -4,7 +4,8 @@
  * which would block or never end) and be no larger than the command reads. Errors name the flag.
  * Not a general file API: whole small files only.
  */
-import { readFileSync, statSync, type Stats } from 'node:fs';
+import { existsSync, readFileSync, statSync, type Stats } from 'node:fs';
+import { join } from 'node:path';
 import { CliError } from '../cli-error.js';
 import { num } from '../format/numbers.js';
 
@@ -72,4 +73,27 @@ export function nestingDepth(text: string): number {
     else if (c === 93 || c === 125) depth--;
   }
   return max;
+}
+
+/**
+ * A folder given as a flag (a model, an adapter): it must be a directory holding `marker`. Then each
+ * of `files` present or required is checked in the order the command reads them, so a broken
+ * config.json or weights file is named before a missing tokenizer.
+ */
+export function checkFolder(flag: string, dir: string, marker: string, what: string, files: readonly { name: string; optional?: boolean }[] = []): void {
+  if (dir.trim() === '') throw new CliError(`${flag}: expected ${what}, got ""`);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new CliError(`${flag}: cannot read ${show(dir)} (no such directory); expected ${what}`);
+  }
+  if (!isDir) throw new CliError(`${flag}: ${show(dir)} is not a directory; expected ${what}`);
+  statInput(flag, join(dir, marker), what);
+  for (const f of files) if (!f.optional || existsSync(join(dir, f.name))) statInput(flag, join(dir, f.name), what);
+}
+
+/** A Hugging Face model folder read with its tokenizer: config.json, model.safetensors (or shards), tokenizer.json. */
+export function checkModelFolder(flag: string, dir: string, what = 'a model folder with config.json, weights and tokenizer.json'): void {
+  checkFolder(flag, dir, 'config.json', what, [{ name: 'model.safetensors', optional: true }, { name: 'tokenizer.json' }]);
 }

@@ -46,7 +46,11 @@ export async function writeExportedFolder(dir: string, folder: ExportedFolder, o
   await sweepStaleExports(parent);
 
   const staging = join(parent, `.${basename(target)}.repurpose-export-${process.pid}-${randomBytes(6).toString('hex')}`);
-  await mkdir(staging);
+  try {
+    await mkdir(staging);
+  } catch (error) {
+    throw new ValidationError('dir', dir, `a folder that can be created in ${parent} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
   try {
     for (const file of folder.files) {
       const path = join(staging, ...file.path.split('/'));
