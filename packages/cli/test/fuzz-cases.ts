@@ -27,8 +27,11 @@ export type ValueKind =
   | 'run-dir' // a 'repurpose train' run folder (checkpoint.safetensors)
   | 'adapter-dir' // a PEFT adapter folder (adapter_config.json)
   | 'out-dir' // a folder to write (new or empty)
+  | 'into-dir' // a folder to write files into (made if missing; other files there stay)
   | 'binary-file'
-  | 'any-file' // a file read whole whatever it holds (hashed): only unreadable ones are refused
+  | 'any-file' // a file read whole whatever it holds (hashed), or read later by a script: only unreadable ones are refused
+  | 'later-file' // a file a script writes later: it may not exist, but what is there must be a regular file
+  | 'refused-flag' // declared (shared flag sets) but not meaningful for the command: any value is refused
   | 'out-file'
   | 'boolean';
 
@@ -215,13 +218,14 @@ export function flagCases(spec: FlagSpec, fx: Fixtures, files: ReturnType<typeof
       break;
     }
     case 'out-dir':
+    case 'into-dir':
       add('empty', 'empty path ""', '', [flag]);
       add('directory', 'a file', fx.config, [flag, fx.config]);
       add('FIFO', 'a FIFO', files.fifo, [flag, files.fifo]);
       add('/dev/zero', 'a device', files.zero, [flag, files.zero]);
       add('unwritable', 'in an unwritable directory (/proc)', '/proc/repurpose-out', [flag, '/proc']);
       add('unwritable', 'under a file, not a directory', join(fx.config, 'out'), [flag]);
-      add('directory', 'a folder holding other files', files.fifoModel, [flag, files.fifoModel]);
+      if (spec.kind === 'out-dir') add('directory', 'a folder holding other files', files.fifoModel, [flag, files.fifoModel]);
       break;
     case 'out-file':
       add('missing file', 'in a missing directory', join(files.missing, 'out.file'), [flag, files.missing]);
@@ -231,6 +235,15 @@ export function flagCases(spec: FlagSpec, fx: Fixtures, files: ReturnType<typeof
       add('/dev/zero', 'a device', files.zero, [flag, files.zero]);
       add('unwritable', 'in an unwritable directory (/proc)', '/proc/repurpose-out.file', [flag, '/proc']);
       add('unwritable', 'under a file, not a directory', join(fx.config, 'out.file'), [flag]);
+      break;
+    case 'later-file':
+      add('empty', 'empty path ""', '', [flag]);
+      add('directory', 'a directory', files.directory, [flag, files.directory]);
+      add('FIFO', 'a FIFO', files.fifo, [flag, files.fifo]);
+      add('/dev/zero', 'a device', files.zero, [flag, files.zero]);
+      break;
+    case 'refused-flag':
+      add('silently ignored', 'given at all', spec.good ?? 'x', [flag]);
       break;
     case 'boolean':
       cases.push({ name: `${label} given a value`, cls: 'wrong type', argv: [...spec.base, `${spec.flag}=yes`], mentions: [spec.flag] });

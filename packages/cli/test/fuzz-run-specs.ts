@@ -1,6 +1,6 @@
 /**
  * The fuzz suite's flag table for the commands that read models and text and write runs and folders:
- * train, eval, embed and export (fuzz.test.ts has the planning commands'). Each base is a command
+ * train, eval, embed, export, export-recipe and sweep (fuzz.test.ts has the planning commands'). Each base is a command
  * line that would do real work — on a tiny random model folder, the text fixture's pairs and a run
  * trained once — so a bad value that is not refused shows up as a run or a folder left behind.
  * `runFixtures` makes those inputs; it is called before the suite lists the files it must not change.
@@ -16,6 +16,8 @@ export interface RunPaths {
   readonly run: string;
   readonly adapter: string;
   readonly recipe: string;
+  /** A plan --json file with two budgets (for --index). */
+  readonly recipes: string;
   readonly sts: string;
   readonly evaluation: string;
   readonly out: string;
@@ -23,7 +25,7 @@ export interface RunPaths {
 
 export function runPaths(dir: string, out: string, root: string): RunPaths {
   const at = (name: string) => join(dir, name);
-  return { model: at('tiny-model'), pairs: join(root, 'packages/core/test/fixtures/text/sotu-pairs.jsonl'), run: at('tiny-run'), adapter: at('tiny-adapter'), recipe: at('tiny-recipe.json'), sts: at('scored.tsv'), evaluation: at('evaluation.json'), out };
+  return { model: at('tiny-model'), pairs: join(root, 'packages/core/test/fixtures/text/sotu-pairs.jsonl'), run: at('tiny-run'), adapter: at('tiny-adapter'), recipe: at('tiny-recipe.json'), recipes: at('tiny-recipes.json'), sts: at('scored.tsv'), evaluation: at('evaluation.json'), out };
 }
 
 /** The tiny model folder, a recipe for it, a LoRA run on it and that run's PEFT adapter, scored pairs, an evaluation table. */
@@ -31,6 +33,7 @@ export function runFixtures(p: RunPaths, root: string, bin: string): void {
   const node = (args: string[]) => execFileSync(process.execPath, args, { cwd: root, stdio: 'pipe', env: { ...process.env, ORT_DISABLE_TELEMETRY: '1' } });
   node([join(root, 'examples/tiny-model-folder.mjs'), p.model]);
   writeFileSync(p.recipe, node([bin, 'plan', '--budget', '2e10', '--model-config', join(p.model, 'config.json'), '--methods', 'full', '--batch-size', '8', '--max-pairs', '64', '--json']));
+  writeFileSync(p.recipes, node([bin, 'plan', '--budget', '2e10,4e10', '--model-config', join(p.model, 'config.json'), '--methods', 'full', '--batch-size', '8', '--json']));
   writeFileSync(p.sts, 'a small cat\ta little cat\t4.5\nthe sea\ta tax form\t0.5\nrain today\tit rains\t4\n');
   writeFileSync(p.evaluation, JSON.stringify([{ metric: 'recall@10', split: 'held-out', value: 0.5 }]));
   node([bin, 'train', '--model', p.model, '--pairs', p.pairs, '--out', p.run, '--method', 'lora', '--rank', '4', '--train-pairs', '16', '--batch-size', '8', '--max-tokens', '16', '--backend', 'reference', '--no-eval']);
@@ -130,5 +133,50 @@ export function runCommandSpecs(p: RunPaths): { specs: FlagSpec[]; bases: Record
     ex('--overwrite', 'boolean'),
     ex('--json', 'boolean'),
   ];
-  return { specs, bases: { train: explicit, eval: evalBase, embed: embedBase, export: exportBase } };
+  // export-recipe and sweep write scripts for another machine: their shared run flags, then their own.
+  const recipeBase = ['export-recipe', '--recipe', p.recipe, '--to', 'sentence-transformers', '--out', join(p.out, 'torch-run')];
+  const sweepBase = ['sweep', '--out', join(p.out, 'sweep'), '--models', 'pythia-14m', '--methods', 'full', '--budgets', '1.5e15'];
+  const shared = (command: 'export-recipe' | 'sweep', base: readonly string[]): FlagSpec[] => {
+    const s = (flag: string, kind: FlagSpec['kind'], good?: string): FlagSpec => ({ command, flag, kind, base: without(base, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
+    return [
+      // A sweep has several models: --model is refused there.
+      command === 'sweep' ? s('--model', 'refused-flag', 'EleutherAI/pythia-14m') : s('--model', 'text', 'EleutherAI/pythia-14m'),
+      // Read by the script, maybe on another machine: checked to be a readable file, not parsed here.
+      s('--train', 'any-file', p.pairs),
+      s('--held-out', 'any-file', p.pairs),
+      s('--held-out-pairs', 'int', '64'),
+      // The script appends to it later; a sweep always uses runs.jsonl in --out.
+      s('--ledger', command === 'sweep' ? 'refused-flag' : 'later-file', join(p.out, 'runs.jsonl')),
+      s('--peak-lr', 'number', '1e-3'),
+      s('--warmup', 'number', '0.1'),
+      s('--no-lora-embed-in', 'boolean'),
+      s('--gpus', 'int', '2'),
+      s('--gpu-memory', 'bytes', '80GB'),
+      s('--mini-batch', 'int', '8'),
+      s('--precision', 'choice', 'fp32'),
+      s('--no-gradient-checkpointing', 'boolean'),
+      s('--seed', 'int', '1'),
+      s('--json', 'boolean'),
+    ];
+  };
+  const er = (flag: string, kind: FlagSpec['kind'], good?: string): FlagSpec => ({ command: 'export-recipe', flag, kind, base: without(recipeBase, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
+  const sw = (flag: string, kind: FlagSpec['kind'], good?: string): FlagSpec => ({ command: 'sweep', flag, kind, base: without(sweepBase, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
+  specs.push(
+    ...shared('export-recipe', recipeBase),
+    er('--recipe', 'json-file', p.recipe),
+    er('--to', 'choice', 'sentence-transformers'),
+    er('--out', 'into-dir', join(p.out, 'torch-run')),
+    { ...er('--index', 'int', '0'), base: without([...without(recipeBase, '--recipe'), '--recipe', p.recipes], '--index') },
+    er('--id', 'text', 'run-1'),
+    ...shared('sweep', sweepBase),
+    sw('--out', 'into-dir', join(p.out, 'sweep')),
+    sw('--models', 'name-list', 'pythia-14m'),
+    { ...sw('--family', 'name', 'pythia'), base: without(without(sweepBase, '--models'), '--family') },
+    sw('--methods', 'choice-list', 'full'),
+    sw('--ranks', 'int-list', '8'),
+    sw('--budgets', 'number-list', '1.5e15'),
+    sw('--batch-size', 'int', '1024'),
+    sw('--accounting', 'choice', 'paper'),
+  );
+  return { specs, bases: { train: explicit, eval: evalBase, embed: embedBase, export: exportBase, 'export-recipe': recipeBase, sweep: sweepBase } };
 }

@@ -1,6 +1,6 @@
 /**
  * The CLI fuzz suite: every flag of every command with malformed values and hostile files (cases in
- * fuzz-cases.ts; train, eval, embed and export's flags in fuzz-run-specs.ts), unknown and duplicated flags, stray arguments, outputs that would overwrite an
+ * fuzz-cases.ts; the flags of the commands that train, write and export in fuzz-run-specs.ts), unknown and duplicated flags, stray arguments, outputs that would overwrite an
  * input or each other. Cases run in child processes through the built CLI's main() (fuzz-runner.mjs),
  * each with a timeout, so a hang fails as a hang. Every one must end with exit 1 or 2, exactly one line on stderr that starts with
  * `repurpose <command>: ` and names the flag and the value, nothing on stdout, no stack trace, and
@@ -16,7 +16,9 @@ import { FLAGS as EMBED_FLAGS } from '../src/commands/embed.js';
 import { FLAGS as EVAL_FLAGS } from '../src/commands/eval.js';
 import { FLAGS as EXPORT_FLAGS } from '../src/commands/export.js';
 import { FLAGS as TRAIN_FLAGS } from '../src/commands/train.js';
+import { FLAGS as EXPORT_RECIPE_FLAGS } from '../src/commands/export-recipe.js';
 import { FLAGS as FIT_FLAGS } from '../src/commands/fit.js';
+import { FLAGS as SWEEP_FLAGS } from '../src/commands/sweep.js';
 import { FLAGS as FLOPS_FLAGS } from '../src/commands/flops.js';
 import { FLAGS as PLAN_FLAGS } from '../src/commands/plan.js';
 import { flagCases, hostileFiles, modelDirWithZeroWeights, type FlagSpec, type FuzzCase } from './fuzz-cases.js';
@@ -255,6 +257,8 @@ describe('CLI fuzz: every bad input ends in one line, exit 1 or 2, nothing hangs
       ...Object.keys(EVAL_FLAGS).map((f) => `eval --${f}`),
       ...Object.keys(EMBED_FLAGS).map((f) => `embed --${f}`),
       ...Object.keys(EXPORT_FLAGS).map((f) => `export --${f}`),
+      ...Object.keys(EXPORT_RECIPE_FLAGS).map((f) => `export-recipe --${f}`),
+      ...Object.keys(SWEEP_FLAGS).map((f) => `sweep --${f}`),
     ];
     const covered = new Set(SPECS.map((s) => `${s.command} ${s.flag}`));
     expect(declared.filter((d) => !covered.has(d))).toEqual([]);

@@ -168,7 +168,7 @@ describe('repurpose train', () => {
       [config, /--out: .*a folder for the run \(it is a file\)/],
       ['/dev/null', /--out: .*\(it is not a directory\)/],
       [join(config, 'sub'), /--out: .*a part of it is a file, not a directory/],
-      ['/proc/repurpose-run', /--out: .*a folder that can be created \(making \/proc\/repurpose-run: ENOENT\)/], // Node's recursive mkdir loops here
+      ['/proc/repurpose-run', /--out: .*a folder that can be created \(ENOENT making \/proc\/repurpose-run\)/], // Node's recursive mkdir loops here
     ];
     for (const [out, message] of cases) {
       const r = await cli(...base, '--out', out);

@@ -10,6 +10,7 @@ export { type WriteFolderOptions, sweepStaleExports, writeExportedFolder } from 
 export { readTrainerCheckpointFile, writeTrainerCheckpointFile } from './train/checkpoint-file.js';
 export { writeFileAtomic, sweepStaleTemporaries } from './io/write-file-atomic.js';
 export { readRegularFile, readRegularTextFile } from './io/read-regular-file.js';
+export { makeFolders } from './io/make-folders.js';
 export { readLawFile, writeLawFile } from './fit/law-file.js';
 export { loadTokenizerDir, readPairFilePath } from './text/files.js';
 export { readScoredPairsPath } from './eval/files.js';

@@ -5,9 +5,10 @@
  * its held-out loss to a run ledger that `repurpose fit` reads (docs/distributed.md). Every flag is
  * checked before anything is written; each file is written atomically. Not a launcher: nothing runs.
  */
-import { chmodSync, mkdirSync, statSync } from 'node:fs';
+import { chmodSync, statSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { type ExportedFile, type ExportRecipeOptions, exportRecipe, type RecipeRunConfig } from '@repurpose/core';
+import { makeFolders } from '@repurpose/core/node';
 import { bytesFlag, choiceFlag, noPositionals, parseFlags, rangeFlag, requireFlag, textFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { parseJsonText, readInputText, statInput } from '../files/input-file.js';
@@ -124,6 +125,17 @@ export function outputFolder(dir: string | undefined): string {
   return out;
 }
 
+/**
+ * The ledger the script will append to: it may not exist yet (nor its folder, here: the script may run
+ * elsewhere), but where something is at that path it must be a regular file.
+ */
+function ledgerPath(raw: string): string {
+  const path = resolve(textFlag('ledger', raw, 'a ledger file path')!);
+  const stats = statOrUndefined(path);
+  if (stats && !stats.isFile()) throw new CliError(`--ledger: ${JSON.stringify(raw)} is ${stats.isDirectory() ? 'a directory' : 'not a regular file (a FIFO, socket or device)'}; expected a ledger file path (JSONL) the script appends to`);
+  return path;
+}
+
 function statOrUndefined(path: string) {
   try {
     return statSync(path);
@@ -136,7 +148,7 @@ function statOrUndefined(path: string) {
 export async function writeExportedFiles(dir: string, files: readonly ExportedFile[], inputs: readonly { flag: string; path: string }[]): Promise<void> {
   const named = files.map((f) => ({ flag: '--out', path: join(dir, ...f.path.split('/')) }));
   try {
-    for (const f of named) mkdirSync(resolve(f.path, '..'), { recursive: true });
+    for (const f of named) makeFolders(resolve(f.path, '..'));
   } catch (error) {
     throw new CliError(`--out: cannot create folders in ${JSON.stringify(dir)} (${(error as NodeJS.ErrnoException).code ?? 'mkdir failed'})`);
   }
@@ -158,7 +170,7 @@ export async function exportRecipeCommand(argv: string[], out: (text: string) =>
   const dir = outputFolder(v.out);
   const options: ExportRecipeOptions = {
     ...runOptionsFrom(v),
-    ...(v.ledger !== undefined ? { ledger: resolve(textFlag('ledger', v.ledger, 'a ledger file path')!) } : {}),
+    ...(v.ledger !== undefined ? { ledger: ledgerPath(v.ledger) } : {}),
     ...(v.id !== undefined ? { id: textFlag('id', v.id, 'a run id')! } : {}),
   };
   const exported = exportRecipe(recipe, options);

@@ -15,7 +15,7 @@
  * and appends the run's line to `ledger` (read, extended, written atomically). Exported from
  * `@repurpose/core/node`. Not a downloader: every path is local.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -26,6 +26,7 @@ import { formatEvaluationTable } from '../eval/eval-table.js';
 import { readRegularFile, readRegularTextFile } from '../io/read-regular-file.js';
 import { writeSafetensorsFile } from '../io/safetensors-file.js';
 import type { TensorToWrite } from '../io/safetensors-write.js';
+import { makeFolders } from '../io/make-folders.js';
 import { writeFileAtomic } from '../io/write-file-atomic.js';
 import type { LedgerRecord } from '../fit/ledger.js';
 import { loadCheckpointDir } from '../model/checkpoint-file.js';
@@ -159,19 +160,12 @@ function pathInfo(path: string, outDir: string): ReturnType<typeof statSync> {
   }
 }
 
-/**
- * Makes the run folder and its missing parents one level at a time: Node's recursive mkdir retries
- * without end where a parent refuses new entries with ENOENT (a folder under /proc hung the CLI).
- */
+/** Makes the run folder (and missing parents; see makeFolders), naming the option when it cannot. */
 function makeRunFolder(outDir: string): void {
-  const missing: string[] = [];
-  for (let p = resolve(outDir); !pathInfo(p, outDir); p = dirname(p)) missing.push(p);
-  for (const p of missing.reverse()) {
-    try {
-      mkdirSync(p);
-    } catch (error) {
-      throw new ValidationError('options.outDir', outDir, `a folder that can be created (making ${p}: ${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-    }
+  try {
+    makeFolders(outDir);
+  } catch (error) {
+    throw new ValidationError('options.outDir', outDir, `a folder that can be created (${(error as NodeJS.ErrnoException).code ?? String(error)}${(error as { path?: string }).path ? ` making ${(error as { path: string }).path}` : ''})`);
   }
 }
 
