@@ -199,5 +199,7 @@ describe('exportOnnxModel', () => {
     expect(() => buildExportFiles({ architecture: arch, parameters, colour: 'red' } as never)).toThrow(/invalid options: expected no key "colour"/);
     expect(() => buildExportFiles({ architecture: arch, parameters: new Map([...parameters, ['layers.0.attention.dense.lora_A.weight', parameters.get('final_layer_norm.bias')!]]) })).toThrow(/merge LoRA adapters first/);
     await expect(exportOnnxModel(join(dir, 'no-tokenizer'), { architecture: arch, parameters, tokenizerDir: join(dir, 'nowhere') })).rejects.toThrow(/options\.tokenizerDir: expected a readable folder with tokenizer\.json \(ENOENT\)/);
+    // Under /proc Node's recursive mkdir never returns; this must fail at once, naming the folder.
+    await expect(exportOnnxModel('/proc/repurpose-export', { architecture: arch, parameters })).rejects.toThrow(/invalid dir: expected a folder that can be created \(ENOENT\), got "\/proc\/repurpose-export"/);
   });
 });

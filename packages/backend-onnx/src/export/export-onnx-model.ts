@@ -5,10 +5,10 @@
  * Node only. Not a packager (no model card, no quantised variants) and not a converter of other
  * models' ONNX files.
  */
-import { mkdir, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { ValidationError } from '@repurpose/core';
-import { readRegularFile, writeFileAtomic } from '@repurpose/core/node';
+import { makeFolders, readRegularFile, writeFileAtomic } from '@repurpose/core/node';
 import { buildExportFiles, type ExportModelOptions, TOKENIZER_FILE_NAMES, type TokenizerFileName } from './export-files.js';
 
 export interface ExportOnnxModelOptions extends ExportModelOptions {
@@ -39,7 +39,11 @@ export async function exportOnnxModel(dir: string, options: ExportOnnxModelOptio
   const files = buildExportFiles({ ...rest, ...(tokenizerDir !== undefined || rest.tokenizer ? { tokenizer: { ...tokenizer, ...rest.tokenizer } } : {}) });
   for (const [path, bytes] of files) {
     const target = join(dir, path);
-    await mkdir(dirname(target), { recursive: true });
+    try {
+      makeFolders(dirname(target));
+    } catch (error) {
+      throw new ValidationError('dir', dir, `a folder that can be created (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
     await writeFileAtomic(target, bytes);
   }
   return { dir, files: [...files.keys()], modelBytes: files.get('onnx/model.onnx')!.byteLength };
