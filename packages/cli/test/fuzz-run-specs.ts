@@ -46,21 +46,26 @@ function without(argv: readonly string[], flag: string, isBoolean = false): stri
   return i < 0 ? [...argv] : [...argv.slice(0, i), ...argv.slice(i + (isBoolean ? 1 : 2))];
 }
 
+/** Spec makers for one command: the flag under test is taken out of the base (or of `over`). */
+const specsOf =
+  (command: string, base: readonly string[]) =>
+  (flag: string, kind: FlagSpec['kind'], good?: string, over: readonly string[] = base): FlagSpec => ({ command, flag, kind, base: without(over, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
+
 export function runCommandSpecs(p: RunPaths): { specs: FlagSpec[]; bases: Record<string, string[]> } {
   const runOut = join(p.out, 'run');
   const explicit = ['train', '--model', p.model, '--pairs', p.pairs, '--out', runOut, '--method', 'full', '--train-pairs', '16', '--batch-size', '8', '--max-tokens', '16', '--backend', 'reference', '--no-eval'];
-  const train = (flag: string, kind: FlagSpec['kind'], good?: string, base: readonly string[] = explicit): FlagSpec => ({ command: 'train', flag, kind, base: without(base, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
+  const train = specsOf('train', explicit);
   const lora = [...without(explicit, '--method'), '--method', 'lora'];
   const freeze = [...without(explicit, '--method'), '--method', 'freeze'];
   const planned = [...without(without(explicit, '--method'), '--train-pairs'), '--budget', '2e10'];
   const evaluated = without(explicit, '--no-eval', true);
   const resumed = ['train', '--model', p.model, '--pairs', p.pairs, '--backend', 'reference', '--no-eval'];
   const evalBase = ['eval', '--model', p.model, '--pairs', p.pairs, '--batch-size', '8', '--max-tokens', '16', '--bootstrap', '0', '--backend', 'reference'];
-  const ev = (flag: string, kind: FlagSpec['kind'], good?: string): FlagSpec => ({ command: 'eval', flag, kind, base: without(evalBase, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
+  const ev = specsOf('eval', evalBase);
   const embedBase = ['embed', '--model', p.model, '--backend', 'reference', 'a text'];
-  const em = (flag: string, kind: FlagSpec['kind'], good?: string): FlagSpec => ({ command: 'embed', flag, kind, base: without(embedBase, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
+  const em = specsOf('embed', embedBase);
   const exportBase = ['export', '--format', 'hf', '--model', p.model, '--checkpoint', join(p.run, 'checkpoint.safetensors'), '--out', join(p.out, 'export')];
-  const ex = (flag: string, kind: FlagSpec['kind'], good?: string): FlagSpec => ({ command: 'export', flag, kind, base: without(exportBase, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
+  const ex = specsOf('export', exportBase);
   const specs: FlagSpec[] = [
     train('--model', 'model-dir', p.model),
     train('--pairs', 'json-file', p.pairs),
@@ -137,7 +142,7 @@ export function runCommandSpecs(p: RunPaths): { specs: FlagSpec[]; bases: Record
   const recipeBase = ['export-recipe', '--recipe', p.recipe, '--to', 'sentence-transformers', '--out', join(p.out, 'torch-run')];
   const sweepBase = ['sweep', '--out', join(p.out, 'sweep'), '--models', 'pythia-14m', '--methods', 'full', '--budgets', '1.5e15'];
   const shared = (command: 'export-recipe' | 'sweep', base: readonly string[]): FlagSpec[] => {
-    const s = (flag: string, kind: FlagSpec['kind'], good?: string): FlagSpec => ({ command, flag, kind, base: without(base, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
+    const s = specsOf(command, base);
     return [
       // A sweep has several models: --model is refused there.
       command === 'sweep' ? s('--model', 'refused-flag', 'EleutherAI/pythia-14m') : s('--model', 'text', 'EleutherAI/pythia-14m'),
@@ -159,19 +164,19 @@ export function runCommandSpecs(p: RunPaths): { specs: FlagSpec[]; bases: Record
       s('--json', 'boolean'),
     ];
   };
-  const er = (flag: string, kind: FlagSpec['kind'], good?: string): FlagSpec => ({ command: 'export-recipe', flag, kind, base: without(recipeBase, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
-  const sw = (flag: string, kind: FlagSpec['kind'], good?: string): FlagSpec => ({ command: 'sweep', flag, kind, base: without(sweepBase, flag, kind === 'boolean'), ...(good !== undefined ? { good } : {}) });
+  const er = specsOf('export-recipe', recipeBase);
+  const sw = specsOf('sweep', sweepBase);
   specs.push(
     ...shared('export-recipe', recipeBase),
     er('--recipe', 'json-file', p.recipe),
     er('--to', 'choice', 'sentence-transformers'),
     er('--out', 'into-dir', join(p.out, 'torch-run')),
-    { ...er('--index', 'int', '0'), base: without([...without(recipeBase, '--recipe'), '--recipe', p.recipes], '--index') },
+    er('--index', 'int', '0', [...without(recipeBase, '--recipe'), '--recipe', p.recipes]),
     er('--id', 'text', 'run-1'),
     ...shared('sweep', sweepBase),
     sw('--out', 'into-dir', join(p.out, 'sweep')),
     sw('--models', 'name-list', 'pythia-14m'),
-    { ...sw('--family', 'name', 'pythia'), base: without(without(sweepBase, '--models'), '--family') },
+    sw('--family', 'name', 'pythia', without(sweepBase, '--models')),
     sw('--methods', 'choice-list', 'full'),
     sw('--ranks', 'int-list', '8'),
     sw('--budgets', 'number-list', '1.5e15'),
