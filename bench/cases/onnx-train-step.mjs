@@ -29,9 +29,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const python = join(root, '.tmp', 'venv', 'bin', 'python');
 const MODELS = (process.env.BENCH_ONNX_MODELS ?? 'pythia-70m,pythia-160m').split(',');
 const STEPS = Number(process.env.BENCH_ONNX_STEPS ?? 3);
-// Three warm-up steps, on both sides: the first steps pay first-touch page faults on fresh memory until
-// glibc's malloc has grown its heap (measured 2026-12-03: pythia-160m full in a worker thread 14.7,
-// 11.5, 8.6, then 6.0 and 6.6 s a step, with 10, 8, 0 s of system time), which a long run does not.
+// Three warm-up steps, on both sides: the first two or three are slow (measured 2026-12-03, pythia-160m
+// full: in a worker thread 14.7, 11.5, 8.6, then 6.0 and 6.6 s a step, with 10, 8, 0 s of system time;
+// in the child process 12.5, 11.3, then 5.4 s), which a long run does not pay (docs/performance.md).
 const WARMUP = Number(process.env.BENCH_ONNX_WARMUP ?? 3);
 const ROUNDS = Number(process.env.BENCH_ONNX_ROUNDS ?? 3);
 const THREADS = 2;
