@@ -11,7 +11,7 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { Backend } from '@repurpose/core/engine';
+import { type Backend, EMBEDDING_INPUTS, type Graph, type HostTensor, hostTensor } from '@repurpose/core/engine';
 import { referenceBackend } from '@repurpose/core/reference';
 import { createOnnxBackend, createOnnxWorkerBackend, type OrtModule } from '@repurpose/backend-onnx';
 import { choiceFlag, rangeFlag } from './args.js';
@@ -140,4 +140,35 @@ export async function openBackend(request: BackendRequest, options: OpenBackendO
   const backend = options.worker ? createOnnxWorkerBackend({ ortModule: loaded.url, ...extra }) : createOnnxBackend({ ort: loaded.ort, ...extra });
   const label = `onnx (${specifier} ${loaded.version}${threads !== undefined ? `, ${threads} thread${threads === 1 ? '' : 's'}` : ''}${options.worker ? ', in a worker' : ''})`;
   return { kind: 'onnx', backend, label, dispose: () => backend.dispose?.() };
+}
+
+/**
+ * One embedding run for the CLI's embed commands: token rows padded to the longest (`padId`, mask 0),
+ * the graph compiled and run once on the requested backend, everything disposed. Returns the outputs
+ * and which backend ran them (for the summary line).
+ */
+export async function runEmbeddingGraph(
+  request: BackendRequest,
+  graph: Graph,
+  rows: readonly (readonly number[])[],
+  padId: number,
+  parameters: Readonly<Record<string, HostTensor>>,
+): Promise<{ outputs: Record<string, HostTensor>; kind: BackendName; label: string }> {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.length));
+  const ids = new Int32Array(B * T).fill(padId);
+  const mask = new Int32Array(B * T);
+  rows.forEach((row, r) => row.forEach((id, t) => ((ids[r * T + t] = id), (mask[r * T + t] = 1))));
+  const opened = await openBackend(request);
+  try {
+    const executable = await opened.backend.compile(graph);
+    try {
+      const outputs = await executable.run({ [EMBEDDING_INPUTS.ids]: hostTensor('i32', [B, T], ids), [EMBEDDING_INPUTS.mask]: hostTensor('i32', [B, T], mask), ...parameters });
+      return { outputs, kind: opened.kind, label: opened.label };
+    } finally {
+      executable.dispose();
+    }
+  } finally {
+    opened.dispose();
+  }
 }

@@ -14,17 +14,15 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ValidationError, type FineTuningMethod } from '@repurpose/core';
 import {
-  EMBEDDING_INPUTS,
   EMBEDDING_OUTPUTS,
   buildEmbeddingGraph,
   castParameters,
   decodeTrainerCheckpoint,
-  hostTensor,
   parameterFeeds,
   type HostTensor,
 } from '@repurpose/core/engine';
 import { loadCheckpointDir } from '@repurpose/core/node';
-import { BACKEND_FLAGS, BACKEND_HELP, openBackend, parseBackendFlags } from '../backend-option.js';
+import { BACKEND_FLAGS, BACKEND_HELP, parseBackendFlags, runEmbeddingGraph } from '../backend-option.js';
 import { choiceFlag, noPositionals, parseFlags, requireFlag, textFlag, typed } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { nestingDepth, statInput } from '../files/input-file.js';
@@ -104,22 +102,7 @@ export async function embedIds(argv: string[], out: (text: string) => void): Pro
   const built = buildEmbeddingGraph(model.architecture, { B, T }, { method, dtype, ...(loraEmbedIn !== undefined ? { loraEmbedIn } : {}) });
   checkTrained(trained, built.plan, v['method-checkpoint']);
 
-  const ids = new Int32Array(B * T);
-  const mask = new Int32Array(B * T);
-  sequences.forEach((s, r) => s.forEach((id, t) => ((ids[r * T + t] = id), (mask[r * T + t] = 1))));
-  const opened = await openBackend(backendRequest);
-  let result: Record<string, HostTensor>;
-  try {
-    const executable = await opened.backend.compile(built.graph);
-    result = await executable.run({
-      [EMBEDDING_INPUTS.ids]: hostTensor('i32', [B, T], ids),
-      [EMBEDDING_INPUTS.mask]: hostTensor('i32', [B, T], mask),
-      ...parameterFeeds(built.graph, model.parameters, trained),
-    });
-    executable.dispose();
-  } finally {
-    opened.dispose();
-  }
+  const { outputs: result, ...opened } = await runEmbeddingGraph(backendRequest, built.graph, sequences, 0, parameterFeeds(built.graph, model.parameters, trained));
   const embedding = result[EMBEDDING_OUTPUTS.embedding]!;
   const C = embedding.shape[1]!;
   const rows = Array.from({ length: B }, (_, r) => Array.from(embedding.data.subarray(r * C, (r + 1) * C)));

@@ -13,9 +13,9 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EMBEDDING_INPUTS, EMBEDDING_OUTPUTS, buildEmbeddingGraph, castParameters, hostTensor, mergePeftAdapter, parameterFeeds, type HostTensor, type Pooling } from '@repurpose/core/engine';
+import { EMBEDDING_OUTPUTS, buildEmbeddingGraph, castParameters, mergePeftAdapter, parameterFeeds, type HostTensor, type Pooling } from '@repurpose/core/engine';
 import { loadAdapterDir, loadCheckpointDir, loadTokenizerDir } from '@repurpose/core/node';
-import { BACKEND_FLAGS, BACKEND_HELP, openBackend, parseBackendFlags } from '../backend-option.js';
+import { BACKEND_FLAGS, BACKEND_HELP, parseBackendFlags, runEmbeddingGraph } from '../backend-option.js';
 import { choiceFlag, parseFlags, rangeFlag, requireFlag, textFlag } from '../args.js';
 import { CliError } from '../cli-error.js';
 import { checkOutputs, writeOutput } from '../files/output-files.js';
@@ -88,23 +88,7 @@ export async function embed(argv: string[], out: (text: string) => void): Promis
   if (T > model.architecture.maxPositionEmbeddings) throw new CliError(`--max-tokens: ${num(T)} tokens exceed the model's max_position_embeddings (${num(model.architecture.maxPositionEmbeddings)})`);
   const normalize = v.normalize ?? folder.normalize;
   const built = buildEmbeddingGraph(model.architecture, { B, T }, { dtype, pooling: folder.pooling, normalized: normalize });
-  const ids = new Int32Array(B * T).fill(tokenizer.padId);
-  const mask = new Int32Array(B * T);
-  encoded.forEach((row, r) => row.forEach((id, t) => ((ids[r * T + t] = id), (mask[r * T + t] = 1))));
-
-  const opened = await openBackend(backendRequest);
-  let result: Record<string, HostTensor>;
-  try {
-    const executable = await opened.backend.compile(built.graph);
-    result = await executable.run({
-      [EMBEDDING_INPUTS.ids]: hostTensor('i32', [B, T], ids),
-      [EMBEDDING_INPUTS.mask]: hostTensor('i32', [B, T], mask),
-      ...parameterFeeds(built.graph, parameters),
-    });
-    executable.dispose();
-  } finally {
-    opened.dispose();
-  }
+  const { outputs: result, ...opened } = await runEmbeddingGraph(backendRequest, built.graph, encoded, tokenizer.padId, parameterFeeds(built.graph, parameters));
   const e = result[normalize ? EMBEDDING_OUTPUTS.normalized : EMBEDDING_OUTPUTS.embedding]!;
   const C = e.shape[1]!;
   const rows = Array.from({ length: B }, (_, r) => Array.from(e.data.subarray(r * C, (r + 1) * C)));
