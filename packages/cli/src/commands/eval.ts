@@ -72,7 +72,7 @@ export async function evalCommand(argv: string[], out: (text: string) => void): 
   if (v.pairs !== undefined) {
     const all = (await readPairFilePath(v.pairs)).pairs;
     if (run && pairsFingerprint(all) === run.run.data.fingerprint) {
-      if (heldOutFlag !== undefined || v['held-out-seed'] !== undefined) throw new CliError("--held-out and --held-out-seed do not apply to the run's own pair file: the run's split is used");
+      if (heldOutFlag !== undefined || heldOutSeed !== undefined) throw new CliError("--held-out and --held-out-seed do not apply to the run's own pair file: the run's split is used");
       pairs = splitPairs(all, { heldOut: run.run.data.heldOut, seed: run.run.data.heldOutSeed }).heldOut;
     } else if (heldOutFlag !== undefined) {
       pairs = splitPairs(all, { heldOut: heldOutFlag, seed: heldOutSeed ?? 0 }).heldOut;

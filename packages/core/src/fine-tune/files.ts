@@ -147,8 +147,9 @@ function checkRunFolder(outDir: string, resumeDir: string | undefined): void {
     return;
   }
   let ancestor = dirname(resolve(outDir));
-  while (!pathInfo(ancestor, outDir)) ancestor = dirname(ancestor);
-  if (!pathInfo(ancestor, outDir)!.isDirectory()) throw new ValidationError('options.outDir', outDir, `a folder path (${ancestor} is not a directory)`);
+  let found = pathInfo(ancestor, outDir);
+  for (; !found; found = pathInfo(ancestor, outDir)) ancestor = dirname(ancestor);
+  if (!found.isDirectory()) throw new ValidationError('options.outDir', outDir, `a folder path (${ancestor} is not a directory)`);
 }
 
 /** stat, or undefined where nothing is; a path through a file is refused, naming the run folder. */
